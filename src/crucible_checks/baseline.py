@@ -1,0 +1,78 @@
+"""The baseline file: fingerprints of accepted findings, so adoption starts clean."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from crucible_checks.atomic import write_text_atomic
+from crucible_checks.errors import ConfigError
+from crucible_checks.findings import Finding
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BaselineResult:
+    """The findings a baseline left, with counts of matched and fixed entries."""
+
+    findings: list[Finding]
+    matched: int
+    fixed: int
+
+
+def write_baseline(path: Path, findings: Sequence[Finding]) -> int:
+    """Write the fingerprints of ``findings``, sorted, and return how many entries."""
+    entries = Counter(
+        (finding.path, finding.code, finding.fingerprint) for finding in findings
+    )
+    rows = [
+        {"path": path_, "code": code, "fingerprint": fingerprint, "count": count}
+        for (path_, code, fingerprint), count in sorted(entries.items())
+    ]
+    document = {"version": FORMAT_VERSION, "findings": rows}
+    write_text_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    return sum(entries.values())
+
+
+def read_baseline(path: Path) -> Counter[str]:
+    """Return fingerprint counts, or raise `ConfigError` naming what is malformed."""
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read baseline: {error.strerror}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConfigError(
+            f"{path}: invalid baseline ({error}); regenerate it with "
+            "'crucible-checks baseline'"
+        ) from error
+    counts: Counter[str] = Counter()
+    rows = document.get("findings") if isinstance(document, dict) else None
+    if not isinstance(rows, list):
+        raise ConfigError(f"{path}: invalid baseline: missing 'findings' list")
+    for row in rows:
+        if not (
+            isinstance(row, dict)
+            and isinstance(row.get("fingerprint"), str)
+            and isinstance(row.get("count", 1), int)
+        ):
+            raise ConfigError(f"{path}: invalid baseline entry {row!r}")
+        counts[row["fingerprint"]] += row.get("count", 1)
+    return counts
+
+
+def apply_baseline(findings: Sequence[Finding], counts: Counter[str]) -> BaselineResult:
+    """Drop findings whose fingerprint the baseline holds, once per count."""
+    remaining = Counter(counts)
+    kept = []
+    matched = 0
+    for finding in findings:
+        if remaining[finding.fingerprint] > 0:
+            remaining[finding.fingerprint] -= 1
+            matched += 1
+        else:
+            kept.append(finding)
+    return BaselineResult(kept, matched, sum(remaining.values()))

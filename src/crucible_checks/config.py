@@ -1,0 +1,201 @@
+"""Reading and validating ``[tool.crucible-checks]`` configuration."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crucible_checks.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+CONFIG_FILE = "crucible-checks.toml"
+PYPROJECT = "pyproject.toml"
+TABLE = "tool.crucible-checks"
+
+_LIST_KEYS = (
+    "select",
+    "ignore",
+    "extend-select",
+    "roots",
+    "exclude",
+    "extend-exclude",
+    "disable-plugins",
+    "plugins",
+)
+_STRING_KEYS = ("cache-dir", "baseline", "file-source")
+_BOOL_KEYS = ("respect-gitignore",)
+_TABLE_KEYS = ("per-file-ignores", "checks")
+TOP_LEVEL_KEYS = _LIST_KEYS + _STRING_KEYS + _BOOL_KEYS + _TABLE_KEYS
+FILE_SOURCES = ("worktree", "git")
+
+
+@dataclass
+class Config:
+    """The validated top-level settings, and the raw family and check tables."""
+
+    root: Path
+    path: Path | None = None
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    roots: list[str] = field(default_factory=lambda: ["."])
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True
+    file_source: str = "worktree"
+    cache_dir: str = ".crucible_checks_cache"
+    baseline: str = ".crucible-checks-baseline.json"
+    disable_plugins: list[str] = field(default_factory=list)
+    plugins: list[str] = field(default_factory=list)
+    family_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    check_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """Name the file and table the settings came from, for messages."""
+        if self.path is None:
+            return "default settings"
+        if self.path.name == PYPROJECT:
+            return f"{self.path} [{TABLE}]"
+        return str(self.path)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """Return the nearest config file at or above ``start``, as ruff does."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(start: Path, explicit: Path | None = None) -> Config:
+    """Find and read the config for a run started in ``start``."""
+    path = explicit or find_config_file(start.resolve())
+    if path is None:
+        return Config(root=start.resolve())
+    table = _read_table(path)
+    return parse_config(table, root=path.parent.resolve(), path=path)
+
+
+def parse_config(table: Mapping[str, Any], root: Path, path: Path | None) -> Config:
+    """Validate a settings table and build a `Config` from it."""
+    config = Config(root=root, path=path)
+    for key, value in table.items():
+        if isinstance(value, dict) and key not in _TABLE_KEYS:
+            config.family_tables[key] = value
+            continue
+        if key not in TOP_LEVEL_KEYS:
+            raise ConfigError(unknown_key_message(config.source, key, TOP_LEVEL_KEYS))
+        _set_key(config, key, value)
+    return config
+
+
+def _set_key(config: Config, key: str, value: Any) -> None:
+    where = config.source
+    attribute = key.replace("-", "_")
+    if key in _LIST_KEYS:
+        setattr(config, attribute, _string_list(where, key, value))
+    elif key in _STRING_KEYS:
+        if not isinstance(value, str):
+            raise ConfigError(type_message(where, key, value, "a string"))
+        if key == "file-source" and value not in FILE_SOURCES:
+            raise ConfigError(choice_message(where, key, value, FILE_SOURCES))
+        setattr(config, attribute, value)
+    elif key in _BOOL_KEYS:
+        if not isinstance(value, bool):
+            raise ConfigError(type_message(where, key, value, "true or false"))
+        setattr(config, attribute, value)
+    elif key == "per-file-ignores":
+        config.per_file_ignores = {
+            str(pattern): _string_list(where, f"{key}.{pattern}", codes)
+            for pattern, codes in _table(where, key, value).items()
+        }
+    elif key == "checks":
+        config.check_tables = {
+            str(name): _table(where, f"{key}.{name}", options)
+            for name, options in _table(where, key, value).items()
+        }
+
+
+def _string_list(where: str, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(type_message(where, key, value, "a list of strings"))
+    return list(value)
+
+
+def _table(where: str, key: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(type_message(where, key, value, "a table"))
+    return dict(value)
+
+
+def _read_table(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            document = tomllib.load(file)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config: {error.strerror}") from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    if path.name != PYPROJECT:
+        return dict(document)
+    table = document.get("tool", {}).get("crucible-checks", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{TABLE}] must be a table")
+    return table
+
+
+def _has_table(pyproject: Path) -> bool:
+    try:
+        with pyproject.open("rb") as file:
+            document = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        # An unreadable pyproject.toml that names the table is reported by load.
+        return b"[tool.crucible-checks" in _read_bytes_or_empty(pyproject)
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "crucible-checks" in tool
+
+
+def _read_bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def nearest(value: str, candidates: Any) -> str:
+    """Return a ``; did you mean 'x'?`` suffix for the closest candidate, if any."""
+    matches = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {matches[0]!r}?" if matches else ""
+
+
+def unknown_key_message(where: str, key: str, valid: Any) -> str:
+    """Describe an unknown key with the nearest valid one."""
+    return f"{where}: unknown key {key!r}{nearest(key, valid)}"
+
+
+def type_message(where: str, key: str, value: Any, expected: str) -> str:
+    """Describe a value of the wrong type."""
+    return f"{where}: {key!r} must be {expected}, got {value!r}"
+
+
+def choice_message(where: str, key: str, value: str, choices: Any) -> str:
+    """Describe a value outside a fixed set of choices."""
+    listed = ", ".join(repr(choice) for choice in choices)
+    return (
+        f"{where}: {key!r} must be one of {listed}, got {value!r}"
+        f"{nearest(value, choices)}"
+    )

@@ -1,0 +1,1 @@
+"""The docs check family."""

@@ -1,0 +1,159 @@
+"""The plugin host: loads plugins through entry points and collects what they add."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+import pluggy
+
+from crucible_checks import hookspecs
+from crucible_checks.checks import Check, CheckInfo, Family, OptionValue
+from crucible_checks.commands import Command
+from crucible_checks.errors import PluginError
+from crucible_checks.findings import Finding
+from crucible_checks.output import OutputFormat
+
+if TYPE_CHECKING:
+    from crucible_checks.project import Project
+
+ENTRY_POINT_GROUP = "crucible_checks"
+DISABLE_ENV = "CRUCIBLE_CHECKS_DISABLE_PLUGINS"
+
+
+class Host:
+    """A pluggy `PluginManager` with the checks, families, formats and commands
+    that the loaded plugins contribute."""
+
+    def __init__(self, pluginmanager: pluggy.PluginManager) -> None:
+        self.pluginmanager = pluginmanager
+        self.families: dict[str, Family] = {}
+        self.checks: dict[str, Check] = {}
+        self.formats: dict[str, OutputFormat] = {}
+        self.commands: dict[str, Command] = {}
+
+    @property
+    def infos(self) -> list[CheckInfo]:
+        return [check.info for check in self.checks.values()]
+
+    def collect(self) -> None:
+        """Ask every plugin for its contributions, naming the plugin on failure."""
+        hook = self.pluginmanager.hook
+        family: Family
+        check: Check
+        output_format: OutputFormat
+        command: Command
+        for _plugin, family in self._call(hook.crucible_checks_families):
+            self.families.setdefault(family.name, family)
+        for plugin, check in self._call(hook.crucible_checks_checks):
+            self._add_check(plugin, check)
+        for _plugin, output_format in self._call(hook.crucible_checks_output_formats):
+            self.formats.setdefault(output_format.name, output_format)
+        for plugin, command in self._call(hook.crucible_checks_commands):
+            if command.name in self.commands:
+                raise PluginError(plugin, f"sub-command {command.name!r} is taken")
+            self.commands[command.name] = command
+
+    def _add_check(self, plugin: str, check: Check) -> None:
+        info = check.info
+        if info.code in self.checks:
+            other = self.checks[info.code].info.plugin
+            raise PluginError(
+                plugin, f"check code {info.code} is already used by {other!r}"
+            )
+        if info.family not in self.families:
+            raise PluginError(
+                plugin, f"check {info.code} names unknown family {info.family!r}"
+            )
+        self.checks[info.code] = _WithPlugin(check, replace(info, plugin=plugin))
+
+    def _call(self, caller: pluggy.HookCaller) -> Iterator[tuple[str, Any]]:
+        """Call each implementation on its own, so an error names its plugin."""
+        for impl in reversed(caller.get_hookimpls()):
+            try:
+                contributed = cast("Iterable[Any] | None", impl.function())
+                items = list(contributed or ())
+            except Exception as error:
+                raise PluginError(impl.plugin_name, _describe(error)) from error
+            for item in items:
+                yield impl.plugin_name, item
+
+
+class _WithPlugin:
+    """A check whose metadata carries the name of the plugin that added it."""
+
+    def __init__(self, check: Check, info: CheckInfo) -> None:
+        self._check = check
+        self.info = info
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        return self._check.run(project, options)
+
+
+def load_host(disabled: Sequence[str] = (), extra_plugins: Sequence[str] = ()) -> Host:
+    """Load the plugins of the entry-point group, less the disabled ones.
+
+    ``extra_plugins`` are module names imported and registered after them.
+    Raises `PluginError` naming the first plugin that fails.
+    """
+    pluginmanager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    pluginmanager.add_hookspecs(hookspecs)
+    blocked = set(disabled) | _disabled_from_environment()
+    for name in sorted(blocked):
+        pluginmanager.set_blocked(name)
+    for entry_point in _entry_points():
+        if entry_point.name not in blocked:
+            _register(pluginmanager, entry_point.name, entry_point.load)
+    for module_name in extra_plugins:
+        if module_name not in blocked:
+            load = partial(importlib.import_module, module_name)
+            _register(pluginmanager, module_name, load)
+    pluginmanager.hook.crucible_checks_add_hookspecs.call_historic(
+        kwargs={"pluginmanager": pluginmanager}
+    )
+    try:
+        pluginmanager.check_pending()
+    except pluggy.PluginValidationError as error:
+        name = pluginmanager.get_name(error.plugin) or repr(error.plugin)
+        raise PluginError(name, str(error)) from error
+    host = Host(pluginmanager)
+    host.collect()
+    return host
+
+
+def _register(
+    pluginmanager: pluggy.PluginManager, name: str, load: Callable[[], object]
+) -> None:
+    try:
+        plugin = load()
+    except Exception as error:
+        raise PluginError(name, f"failed to import: {_describe(error)}") from error
+    try:
+        pluginmanager.register(plugin, name=name)
+    except pluggy.PluginValidationError as error:
+        raise PluginError(name, str(error)) from error
+    except ValueError as error:
+        raise PluginError(name, str(error)) from error
+
+
+def _entry_points() -> list[importlib.metadata.EntryPoint]:
+    found = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    unique = {entry_point.name: entry_point for entry_point in found}
+    # The built-in core plugin goes first so others may extend its formats.
+    return sorted(unique.values(), key=lambda ep: (ep.name != "core", ep.name))
+
+
+def _disabled_from_environment() -> set[str]:
+    value = os.environ.get(DISABLE_ENV, "")
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"

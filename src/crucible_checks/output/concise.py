@@ -1,0 +1,20 @@
+"""The default format: one ``path:line:col: CODE message`` line a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from crucible_checks.findings import Finding
+from crucible_checks.output import OutputContext
+
+
+def concise_line(finding: Finding) -> str:
+    """Return the one-line form that the command, pytest and hooks all show."""
+    return f"{finding.location}: {finding.code} {finding.message}"
+
+
+class ConciseFormat:
+    name = "concise"
+
+    def render(self, findings: Sequence[Finding], context: OutputContext) -> str:
+        return "".join(concise_line(finding) + "\n" for finding in findings)

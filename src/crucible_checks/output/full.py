@@ -1,0 +1,49 @@
+"""The ``full`` format: each finding with its source line and the check's summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from crucible_checks.findings import Finding
+from crucible_checks.output import OutputContext
+from crucible_checks.output.concise import concise_line
+
+
+class FullFormat:
+    name = "full"
+
+    def render(self, findings: Sequence[Finding], context: OutputContext) -> str:
+        root = Path(unquote(urlparse(context.root_uri).path))
+        lines_by_path: dict[str, list[str]] = {}
+        blocks = []
+        for finding in findings:
+            if finding.path not in lines_by_path:
+                lines_by_path[finding.path] = _lines(root / finding.path)
+            blocks.append(_block(finding, lines_by_path[finding.path], context))
+        return "".join(blocks)
+
+
+def _block(finding: Finding, lines: list[str], context: OutputContext) -> str:
+    parts = [concise_line(finding)]
+    if 0 < finding.line <= len(lines):
+        source = lines[finding.line - 1].rstrip("\r\n").expandtabs(4)
+        gutter = f"{finding.line:>5} | "
+        parts.append(gutter + source)
+        parts.append(" " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^")
+    info = context.checks.get(finding.code)
+    if info is not None:
+        parts.append(f"  = {info.name}: {info.summary}")
+    if finding.fix is not None:
+        parts.append(f"  = fix: {finding.fix.description}")
+    return "\n".join(parts) + "\n\n"
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        if path.stat().st_size > 2 * 1024 * 1024:
+            return []
+        return path.read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return []

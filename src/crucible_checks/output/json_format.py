@@ -1,0 +1,51 @@
+"""The ``json`` format: a list of finding objects for tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from crucible_checks.findings import Finding
+from crucible_checks.output import OutputContext
+
+
+def finding_to_dict(finding: Finding, context: OutputContext) -> dict[str, Any]:
+    """Return the JSON object of one finding."""
+    info = context.checks.get(finding.code)
+    fix = None
+    if finding.fix is not None:
+        fix = {
+            "description": finding.fix.description,
+            "edits": [
+                {
+                    "path": e.path,
+                    "start": e.start,
+                    "end": e.end,
+                    "replacement": e.replacement,
+                }
+                for e in finding.fix.edits
+            ],
+        }
+    return {
+        "code": finding.code,
+        "name": info.name if info else None,
+        "severity": finding.severity.value,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "message": finding.message,
+        "subject": finding.subject,
+        "fingerprint": finding.fingerprint,
+        "fix": fix,
+    }
+
+
+class JsonFormat:
+    name = "json"
+
+    def render(self, findings: Sequence[Finding], context: OutputContext) -> str:
+        rows = [finding_to_dict(finding, context) for finding in findings]
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

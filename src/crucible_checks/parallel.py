@@ -1,0 +1,41 @@
+"""Spreading per-file work over the cores for cold runs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Below this many items a process pool costs more than it saves (an estimate
+#: from parsing 2 KB Markdown pages, about 0.25 ms each, on 2 cores).
+MIN_PARALLEL_ITEMS = 400
+
+
+def worker_count() -> int:
+    """Return how many processes to use: the usable cores, or CRUCIBLE_CHECKS_JOBS."""
+    configured = os.environ.get("CRUCIBLE_CHECKS_JOBS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # Not available on macOS and Windows.
+        return os.cpu_count() or 1
+
+
+def map_parallel(
+    function: Callable[[T], R], items: Sequence[T], min_items: int = MIN_PARALLEL_ITEMS
+) -> list[R]:
+    """Return ``[function(item) for item in items]``, in processes when worth it.
+
+    ``function`` must be a module-level function and items and results picklable.
+    """
+    workers = min(worker_count(), max(1, len(items) // max(min_items // 4, 1)))
+    if len(items) < min_items or workers < 2:
+        return [function(item) for item in items]
+    chunk = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items, chunksize=chunk))

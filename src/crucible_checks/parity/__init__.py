@@ -1,0 +1,1 @@
+"""The parity check family."""

@@ -1,0 +1,3 @@
+"""The pytest plugin of crucible-checks."""
+
+from __future__ import annotations

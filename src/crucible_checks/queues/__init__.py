@@ -1,0 +1,1 @@
+"""The queues check family."""

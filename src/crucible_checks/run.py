@@ -1,0 +1,335 @@
+"""One run: choose checks, walk the files once, collect and filter findings.
+
+The command line, the pytest plugin and the hooks all call `run` or
+`Session.run_checks`, so a finding reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from crucible_checks.baseline import apply_baseline, read_baseline
+from crucible_checks.checks import Check, CheckInfo, Scope
+from crucible_checks.errors import CrucibleError, PluginError, UsageError
+from crucible_checks.files import DEFAULT_EXCLUDE, SourceFile, Walker, git_tracked
+from crucible_checks.findings import Finding, Severity
+from crucible_checks.fixes import apply_fixes
+from crucible_checks.project import Project
+from crucible_checks.selection import check_options, selected, validate_selectors
+from crucible_checks.session import Session
+from crucible_checks.suppression import Directive, apply, parse_directives, unused
+
+UNUSED_SUPPRESSION = "CC001"
+UNREADABLE_FILE = "CC002"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunOptions:
+    """What to check and how; the command-line flags of ``run`` map onto these."""
+
+    paths: Sequence[Path] = ()
+    select: Sequence[str] | None = None
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    fix: bool = False
+    use_cache: bool = True
+    use_baseline: bool = True
+    changed_since: str | None = None
+    file_source: str | None = None
+
+
+@dataclass
+class RunResult:
+    """The findings of a run and the counts the command line reports."""
+
+    findings: list[Finding]
+    checks: list[CheckInfo]
+    files_checked: int
+    fixed: int = 0
+    baseline_matched: int = 0
+    baseline_fixed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(finding.severity.fails_run for finding in self.findings)
+
+
+def run(
+    paths: Sequence[str | Path] = (),
+    *,
+    start: Path | None = None,
+    config_file: Path | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    fix: bool = False,
+    use_cache: bool = True,
+) -> RunResult:
+    """Run the configured checks and return their findings.
+
+    The library entry point: raises `CrucibleError` for usage, config and plugin
+    errors, and never prints.
+    """
+    session = Session.create(start=start, config_file=config_file)
+    options = RunOptions(
+        paths=[Path(path) for path in paths],
+        select=select,
+        ignore=ignore,
+        fix=fix,
+        use_cache=use_cache,
+    )
+    return run_checks(session, options)
+
+
+def run_checks(
+    session: Session, options: RunOptions, progress: Progress | None = None
+) -> RunResult:
+    """Run the selected checks of ``session``; with ``fix``, fix and check again."""
+    result = _run_once(session, options, progress)
+    if not options.fix:
+        return result
+    fixed = apply_fixes(session.config.root, result.findings)
+    if fixed == 0:
+        return result
+    result = _run_once(session, options, progress)
+    result.fixed = fixed
+    return result
+
+
+def choose_checks(session: Session, options: RunOptions) -> list[Check]:
+    """Return the checks the config and the options select, in code order."""
+    infos = session.host.infos
+    config = session.config
+    validate_selectors(options.select or (), infos, "--select", UsageError)
+    validate_selectors(options.extend_select, infos, "--extend-select", UsageError)
+    validate_selectors(options.ignore, infos, "--ignore", UsageError)
+    select = options.select if options.select is not None else config.select
+    chosen = selected(
+        infos,
+        select,
+        [*config.extend_select, *options.extend_select],
+        [*config.ignore, *options.ignore],
+    )
+    return [session.host.checks[info.code] for info in chosen]
+
+
+def build_project(session: Session, options: RunOptions) -> Project:
+    """Walk the roots and the paths given, once, and describe what to report on."""
+    config = session.config
+    root = config.root
+    walker = Walker(
+        root,
+        exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
+        respect_gitignore=config.respect_gitignore,
+    )
+    explicit = [
+        path if path.is_absolute() else Path.cwd() / path for path in options.paths
+    ]
+    for path in explicit:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    whole_project = not explicit or any(path.resolve() == root for path in explicit)
+    roots = [root / name for name in config.roots]
+    files = walker.walk([*roots, *(path.resolve() for path in explicit)])
+    source = options.file_source or config.file_source
+    if source == "git":
+        tracked = git_tracked(root)
+        if tracked is None:
+            raise UsageError(f"{root}: file source 'git' needs a git repository")
+        files = [file for file in files if file.relative in tracked]
+    targets = None if whole_project else _targets(files, root, explicit)
+    return Project(
+        config=config,
+        files=files,
+        families=session.host.families,
+        targets=targets,
+        use_cache=options.use_cache,
+        walk_problems=list(walker.problems),
+    )
+
+
+def _base_exclude(exclude: list[str] | None) -> Sequence[str]:
+    """Return ``exclude`` if set; as in ruff, setting it replaces the defaults."""
+    return DEFAULT_EXCLUDE if exclude is None else exclude
+
+
+def _targets(
+    files: Sequence[SourceFile], root: Path, paths: Sequence[Path]
+) -> frozenset[str]:
+    prefixes = []
+    for path in paths:
+        try:
+            prefixes.append(path.resolve().relative_to(root).as_posix())
+        except ValueError:
+            prefixes.append(path.resolve().as_posix())
+    return frozenset(
+        file.relative
+        for file in files
+        if any(
+            file.relative == p or file.relative.startswith(p + "/") for p in prefixes
+        )
+    )
+
+
+def _run_once(
+    session: Session, options: RunOptions, progress: Progress | None
+) -> RunResult:
+    checks = choose_checks(session, options)
+    project = build_project(session, options)
+    if progress is not None:
+        progress(f"checking {len(project.files)} files with {len(checks)} checks")
+    changed = _changed_files(session.config.root, options.changed_since)
+    findings: list[Finding] = []
+    core_checks = [check for check in checks if check.info.family == "core"]
+    for check in [
+        check for check in checks if check.info.family != "core"
+    ] + core_checks:
+        findings.extend(_run_check(check, project, session, changed))
+    project.save_caches()
+    findings = _filter(findings, project, session, checks)
+    result = RunResult(
+        sorted(set(findings)), [c.info for c in checks], len(project.files)
+    )
+    if options.use_baseline:
+        _apply_baseline(result, session)
+    return result
+
+
+def _run_check(
+    check: Check, project: Project, session: Session, changed: frozenset[str] | None
+) -> list[Finding]:
+    info = check.info
+    options = check_options(info, session.config)
+    try:
+        found = list(check.run(project, options))
+    except CrucibleError:
+        raise
+    except Exception as error:
+        raise PluginError(
+            info.plugin,
+            f"check {info.code} ({info.name}) failed: {type(error).__name__}: {error}",
+        ) from error
+    for finding in found:
+        if not isinstance(finding, Finding) or finding.code != info.code:
+            raise PluginError(
+                info.plugin,
+                f"check {info.code} returned {finding!r}; expected Finding objects "
+                f"with code {info.code}",
+            )
+    reported = [finding for finding in found if project.is_target(finding.path)]
+    if changed is not None and info.scope is Scope.FILE:
+        reported = [finding for finding in reported if finding.path in changed]
+    return reported
+
+
+def _filter(
+    findings: list[Finding], project: Project, session: Session, checks: Sequence[Check]
+) -> list[Finding]:
+    config = session.config
+    specs = {
+        pattern: pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        for pattern in config.per_file_ignores
+    }
+
+    def ignored(finding: Finding) -> bool:
+        return any(
+            specs[pattern].match_file(finding.path)
+            and any(finding.code.startswith(code) or code == "ALL" for code in codes)
+            for pattern, codes in config.per_file_ignores.items()
+        )
+
+    kept = [finding for finding in findings if not ignored(finding)]
+    return _suppress(kept, project, checks)
+
+
+def _suppress(
+    findings: list[Finding], project: Project, checks: Sequence[Check]
+) -> list[Finding]:
+    names = {check.info.code: check.info.name for check in checks}
+    ran = frozenset(names) | frozenset(names.values())
+    report_unused = UNUSED_SUPPRESSION in names
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    paths = set(by_path)
+    if report_unused:
+        paths |= {
+            file.relative for file in project.files if project.is_target(file.relative)
+        }
+    files = {file.relative: file for file in project.files}
+    kept: list[Finding] = []
+    for path in sorted(paths):
+        directives = _directives(project, files.get(path))
+        kept.extend(apply(by_path.get(path, []), directives, names))
+        if report_unused:
+            kept.extend(_unused_findings(path, unused(directives, ran)))
+    return kept
+
+
+def _directives(project: Project, file: SourceFile | None) -> list[Directive]:
+    if file is None or file.size > 2 * 1024 * 1024:
+        return []
+    try:
+        data = file.path.read_bytes()
+    except OSError:
+        return []
+    if b"crucible-checks-" not in data and b"noqa" not in data.lower():
+        return []
+    return parse_directives(file.relative, data.decode("utf-8", "replace"))
+
+
+def _unused_findings(path: str, directives: Sequence[Directive]) -> list[Finding]:
+    return [
+        Finding(
+            path=path,
+            line=directive.line,
+            column=directive.column,
+            code=UNUSED_SUPPRESSION,
+            message=f"unused suppression {directive.text!r}: no "
+            f"{', '.join(sorted(directive.codes))} finding here; remove it",
+            severity=Severity.WARNING,
+            subject=",".join(sorted(directive.codes)),
+        )
+        for directive in directives
+    ]
+
+
+def _apply_baseline(result: RunResult, session: Session) -> None:
+    path = session.config.root / session.config.baseline
+    if not path.is_file():
+        return
+    outcome = apply_baseline(result.findings, read_baseline(path))
+    result.findings = outcome.findings
+    result.baseline_matched = outcome.matched
+    result.baseline_fixed = outcome.fixed
+
+
+def _changed_files(root: Path, revision: str | None) -> frozenset[str] | None:
+    if revision is None:
+        return None
+    commands = (
+        ["git", "diff", "--name-only", "--relative", revision, "--"],
+        ["git", "ls-files", "--others", "--exclude-standard"],
+    )
+    names: set[str] = set()
+    for command in commands:
+        try:
+            completed = subprocess.run(
+                command, cwd=root, capture_output=True, text=True, check=True
+            )
+        except FileNotFoundError as error:
+            raise UsageError("--changed-since needs git on PATH") from error
+        except subprocess.CalledProcessError as error:
+            raise UsageError(
+                f"--changed-since {revision}: git failed: {error.stderr.strip()}"
+            ) from error
+        names.update(line for line in completed.stdout.splitlines() if line)
+    return frozenset(names)

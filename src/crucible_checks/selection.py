@@ -1,0 +1,123 @@
+"""Choosing which checks run, and validating the option tables of families and checks.
+
+Selectors follow ruff: ``ALL``, a code prefix (``DOC``, ``DOC0``), a full code
+or a check name. The most specific selector wins and ``ignore`` wins ties.
+A check that is off by default runs only when named by its full code or name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from crucible_checks.checks import CheckInfo, Family, Option, OptionValue
+from crucible_checks.config import Config, nearest, type_message, unknown_key_message
+from crucible_checks.errors import ConfigError, UsageError
+
+_EXACT = 1000
+
+
+def specificity(selector: str, info: CheckInfo) -> int:
+    """Return how specifically ``selector`` names ``info``, or -1 if it does not."""
+    if selector in (info.code, info.name):
+        return _EXACT
+    if not info.default_enabled:
+        return -1
+    if selector == "ALL":
+        return 0
+    if info.code.startswith(selector):
+        return len(selector)
+    return -1
+
+
+def validate_selectors(
+    selectors: Iterable[str],
+    infos: Sequence[CheckInfo],
+    where: str,
+    error: type[ConfigError | UsageError] = ConfigError,
+) -> None:
+    """Raise if a selector matches no check, naming the nearest code or name."""
+    known = [info.code for info in infos] + [info.name for info in infos]
+    for selector in selectors:
+        if selector == "ALL" or any(code.startswith(selector) for code in known):
+            continue
+        suggestion = nearest(selector, known)
+        raise error(f"{where}: unknown check code or name {selector!r}{suggestion}")
+
+
+def selected(
+    infos: Sequence[CheckInfo],
+    select: Sequence[str] | None,
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+) -> list[CheckInfo]:
+    """Return the checks that the selectors enable, in code order."""
+    chosen = []
+    for info in infos:
+        if select is None:
+            best_select = 0 if info.default_enabled else -1
+        else:
+            best_select = max((specificity(s, info) for s in select), default=-1)
+        extended = (specificity(s, info) for s in extend_select)
+        best_select = max(best_select, *extended, -1)
+        best_ignore = max((specificity(s, info) for s in ignore), default=-1)
+        if best_select >= 0 and best_select > best_ignore:
+            chosen.append(info)
+    return sorted(chosen, key=lambda info: info.code)
+
+
+def is_ignored(code: str, ignore: Iterable[str]) -> bool:
+    """Return whether a per-file ignore list covers ``code``."""
+    return any(code.startswith(selector) or selector == "ALL" for selector in ignore)
+
+
+def family_options(family: Family, config: Config) -> dict[str, OptionValue]:
+    """Return a family's options: its defaults overlaid with its config table."""
+    table = config.family_tables.get(family.name, {})
+    where = f"{config.source} [{family.name}]"
+    return _merge(family.options, table, where)
+
+
+def check_options(info: CheckInfo, config: Config) -> dict[str, OptionValue]:
+    """Return a check's options from ``checks.<code>`` or ``checks.<name>``."""
+    table = {
+        **config.check_tables.get(info.name, {}),
+        **config.check_tables.get(info.code, {}),
+    }
+    where = f"{config.source} [checks.{info.code}]"
+    return _merge(info.options, table, where)
+
+
+def validate_tables(
+    config: Config, families: Mapping[str, Family], infos: Sequence[CheckInfo]
+) -> None:
+    """Raise `ConfigError` for an unknown family, check or option, or a bad value."""
+    for name in config.family_tables:
+        if name not in families:
+            raise ConfigError(unknown_key_message(config.source, name, families))
+        family_options(families[name], config)
+    by_name = {key: info for info in infos for key in (info.code, info.name)}
+    for name in config.check_tables:
+        if name not in by_name:
+            where = f"{config.source} [checks]"
+            raise ConfigError(unknown_key_message(where, name, by_name))
+        check_options(by_name[name], config)
+
+
+def _merge(
+    options: Sequence[Option], table: Mapping[str, Any], where: str
+) -> dict[str, OptionValue]:
+    by_name = {option.name: option for option in options}
+    merged = {option.name: option.default for option in options}
+    for key, value in table.items():
+        option = by_name.get(key)
+        if option is None:
+            raise ConfigError(unknown_key_message(where, key, by_name))
+        if not option.accepts(value):
+            expected = option.type_name
+            if option.choices:
+                expected = "one of " + ", ".join(repr(c) for c in option.choices)
+            suffix = nearest(value, option.choices) if isinstance(value, str) else ""
+            raise ConfigError(type_message(where, key, value, expected) + suffix)
+        merged[key] = value
+    return merged

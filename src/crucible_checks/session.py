@@ -1,0 +1,64 @@
+"""A session: the settings and loaded plugins that every command and run share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from crucible_checks.checks import Check, CheckInfo
+from crucible_checks.config import Config, load_config
+from crucible_checks.errors import UsageError
+from crucible_checks.host import Host, load_host
+from crucible_checks.selection import validate_selectors, validate_tables
+
+
+@dataclass
+class Session:
+    """The validated config and the plugin host built from it."""
+
+    config: Config
+    host: Host
+
+    @classmethod
+    def create(
+        cls,
+        start: Path | None = None,
+        config_file: Path | None = None,
+        disable_plugins: Sequence[str] = (),
+        plugins: Sequence[str] = (),
+    ) -> Session:
+        """Read the config found from ``start`` and load the plugins it allows."""
+        start = (start or Path.cwd()).resolve()
+        if config_file is not None and not config_file.is_file():
+            raise UsageError(f"{config_file}: config file not found")
+        config = load_config(start, config_file)
+        host = load_host(
+            disabled=[*config.disable_plugins, *disable_plugins],
+            extra_plugins=[*config.plugins, *plugins],
+        )
+        validate_tables(config, host.families, host.infos)
+        for key, selectors in (
+            ("select", config.select or []),
+            ("extend-select", config.extend_select),
+            ("ignore", config.ignore),
+        ):
+            validate_selectors(selectors, host.infos, f"{config.source} {key!r}")
+        for pattern, codes in config.per_file_ignores.items():
+            where = f"{config.source} 'per-file-ignores' {pattern!r}"
+            validate_selectors(codes, host.infos, where)
+        return cls(config, host)
+
+    def check(self, code_or_name: str) -> Check | None:
+        """Return the check with this code or name, if a plugin provides one."""
+        for check in self.host.checks.values():
+            if (
+                code_or_name.upper() == check.info.code
+                or code_or_name == check.info.name
+            ):
+                return check
+        return None
+
+    @property
+    def infos(self) -> list[CheckInfo]:
+        return sorted(self.host.infos, key=lambda info: info.code)
