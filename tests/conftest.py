@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+
+from crucible_checks.cli import main
 
 pytest_plugins = ["pytester"]
 
@@ -19,3 +24,34 @@ def skip_unless(available: bool, reason: str) -> None:
     if REQUIRE_SYSTEM:
         pytest.fail(f"{reason} (CRUCIBLE_CHECKS_REQUIRE_SYSTEM=1 requires it)")
     pytest.skip(reason)
+
+
+PLUGINS = Path(__file__).parent / "plugins"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The exit status and output of one in-process command-line call."""
+
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def textlint(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Put the test plugin ``textlint_plugin`` on sys.path and return its name."""
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    return "textlint_plugin"
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
+    """Run ``crucible-checks`` in-process and return its status and output."""
+
+    def invoke(*arguments: str) -> Outcome:
+        status = main(list(arguments))
+        captured = capsys.readouterr()
+        return Outcome(status, captured.out, captured.err)
+
+    return invoke

@@ -73,7 +73,7 @@ class Walker:
         respect_gitignore: bool = True,
     ) -> None:
         self.root = root
-        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", exclude)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude)
         self.respect_gitignore = respect_gitignore
         self.problems: list[WalkProblem] = []
 
@@ -154,7 +154,7 @@ class Walker:
             text = (folder / ".gitignore").read_text("utf-8", "replace")
         except OSError:
             return specs
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())
+        spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
         return (*specs, (folder, spec))
 
     def _specs_above(self, start: Path) -> _Specs:

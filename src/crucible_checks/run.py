@@ -235,7 +235,7 @@ def _filter(
 ) -> list[Finding]:
     config = session.config
     specs = {
-        pattern: pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        pattern: pathspec.GitIgnoreSpec.from_lines([pattern])
         for pattern in config.per_file_ignores
     }
 

@@ -37,9 +37,15 @@ def validate_selectors(
     error: type[ConfigError | UsageError] = ConfigError,
 ) -> None:
     """Raise if a selector matches no check, naming the nearest code or name."""
-    known = [info.code for info in infos] + [info.name for info in infos]
+    codes = [info.code for info in infos]
+    names = [info.name for info in infos]
+    known = codes + names
     for selector in selectors:
-        if selector == "ALL" or any(code.startswith(selector) for code in known):
+        if selector == "ALL" or selector in names:
+            continue
+        if not selector:
+            raise error(f"{where}: empty check code; remove it")
+        if any(code.startswith(selector) for code in codes):
             continue
         suggestion = nearest(selector, known)
         raise error(f"{where}: unknown check code or name {selector!r}{suggestion}")
