@@ -58,7 +58,7 @@ def parse_directives(path: str, text: str) -> list[Directive]:
 
 def _markdown_directives(text: str) -> list[Directive]:
     line_starts = _line_starts(text)
-    last = len(line_starts)
+    last = max(len(text.splitlines()), 1)
     directives: list[Directive] = []
     open_ranges: list[Directive] = []
     for match in _DIRECTIVE.finditer(text):
