@@ -19,7 +19,9 @@ def project(tmp_path: Path, textlint: str) -> Path:
     return tmp_path
 
 
-def test_run_returns_findings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_returns_findings(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     result = crucible_checks.run(start=project)
     assert result.findings == [
         Finding("a.txt", 2, 6, "TXT001", "trailing whitespace", subject="space")
