@@ -1,7 +1,7 @@
 """One run: choose checks, walk the files once, collect and filter findings.
 
 The command line, the pytest plugin and the hooks all call `run` or
-`Session.run_checks`, so a finding reads the same everywhere.
+`run_checks`, so a finding reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ Progress = Callable[[str], None]
 
 @dataclass
 class RunOptions:
-    """What to check and how; the command-line flags of ``run`` map onto these."""
+    """Options of one run, one field for each flag of the ``run`` command."""
 
     paths: Sequence[Path] = ()
     select: Sequence[str] | None = None
@@ -125,35 +125,39 @@ def build_project(session: Session, options: RunOptions) -> Project:
     """Walk the roots and the paths given, once, and describe what to report on."""
     config = session.config
     root = config.root
-    walker = Walker(
-        root,
-        exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
-        respect_gitignore=config.respect_gitignore,
-    )
     explicit = [
         path if path.is_absolute() else Path.cwd() / path for path in options.paths
     ]
     for path in explicit:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
-    whole_project = not explicit or any(path.resolve() == root for path in explicit)
+    walker = Walker(
+        root,
+        exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
+        respect_gitignore=config.respect_gitignore,
+    )
     roots = [root / name for name in config.roots]
     files = walker.walk([*roots, *(path.resolve() for path in explicit)])
-    source = options.file_source or config.file_source
-    if source == "git":
-        tracked = git_tracked(root)
-        if tracked is None:
-            raise UsageError(f"{root}: file source 'git' needs a git repository")
-        files = [file for file in files if file.relative in tracked]
-    targets = None if whole_project else _targets(files, root, explicit)
+    files = _keep_source(files, root, options.file_source or config.file_source)
+    whole_project = not explicit or any(path.resolve() == root for path in explicit)
     return Project(
         config=config,
         files=files,
         families=session.host.families,
-        targets=targets,
+        targets=None if whole_project else _targets(files, root, explicit),
         use_cache=options.use_cache,
         walk_problems=list(walker.problems),
     )
+
+
+def _keep_source(files: list[SourceFile], root: Path, source: str) -> list[SourceFile]:
+    """Keep only the files in the git index when the file source is ``git``."""
+    if source != "git":
+        return files
+    tracked = git_tracked(root)
+    if tracked is None:
+        raise UsageError(f"{root}: file source 'git' needs a git repository")
+    return [file for file in files if file.relative in tracked]
 
 
 def _base_exclude(exclude: list[str] | None) -> Sequence[str]:
