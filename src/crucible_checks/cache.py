@@ -1,9 +1,9 @@
 """The on-disk cache of per-file results, as ruff keeps one.
 
-An entry is found by path, size and modification time; when those changed the
+An entry is found by path, size and modification time. When those changed, the
 file is read again, and a content hash that still matches reuses the entry.
-Each family stores its entries in one file, replaced atomically, so two runs
-that share the folder never see half a file: the last one to finish wins.
+Each family stores its entries in one file that is replaced atomically. So two
+runs that share the folder never see half a file, and the last one to finish wins.
 """
 
 from __future__ import annotations

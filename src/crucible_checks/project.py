@@ -33,9 +33,9 @@ class ReadProblem:
 class Project:
     """Everything a check may look at in one run.
 
-    ``files`` holds every file under the configured roots. ``targets``, when not
-    None, holds the relative paths the run reports on; the others are still read
-    where a check needs them, for example to know which pages exist.
+    ``files`` contains every file under the configured roots. ``targets``, when
+    not None, contains the relative paths the run reports on. Checks still read
+    the other files where they need them, for example to know which pages exist.
     """
 
     config: Config
