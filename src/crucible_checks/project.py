@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pluggy
+
 from crucible_checks.cache import FileCache
 from crucible_checks.checks import Family, OptionValue
 from crucible_checks.config import Config
@@ -43,6 +45,8 @@ class Project:
     families: dict[str, Family]
     targets: frozenset[str] | None = None
     use_cache: bool = True
+    #: The run's plugin manager, for families that call hooks of their own.
+    pluginmanager: pluggy.PluginManager | None = None
     walk_problems: list[WalkProblem] = field(default_factory=list)
     read_problems: dict[str, ReadProblem] = field(default_factory=dict)
     _shared: dict[str, Any] = field(default_factory=dict)

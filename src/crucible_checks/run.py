@@ -146,6 +146,7 @@ def build_project(session: Session, options: RunOptions) -> Project:
         families=session.host.families,
         targets=None if whole_project else _targets(files, root, explicit),
         use_cache=options.use_cache,
+        pluginmanager=session.host.pluginmanager,
         walk_problems=list(walker.problems),
     )
 
