@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,7 +44,7 @@ DEFAULT_EXCLUDE = (
 
 
 Spec = pathspec.PathSpec[Any]
-_Specs = tuple[tuple[Path, Spec], ...]
+_Specs = tuple[tuple[str, Spec], ...]
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,46 @@ class WalkProblem:
     reason: str
 
 
+class _Excluder:
+    """Matches exclude patterns: bare names by one regex, the rest with pathspec."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        any_kind: list[str] = []
+        folders_only: list[str] = []
+        path_patterns: list[str] = []
+        for pattern in patterns:
+            body = pattern.rstrip("/")
+            if "/" in body or pattern.startswith("!") or not body:
+                path_patterns.append(pattern)
+            elif pattern.endswith("/"):
+                folders_only.append(fnmatch.translate(body))
+            else:
+                any_kind.append(fnmatch.translate(body))
+        self._any = _union(any_kind)
+        self._folders = _union(folders_only)
+        self._paths = pathspec.GitIgnoreSpec.from_lines(path_patterns)
+        self._has_paths = bool(path_patterns)
+
+    def excluded(self, name: str, relative: str, is_dir: bool) -> bool:
+        if self._any is not None and self._any.match(name):
+            return True
+        if is_dir and self._folders is not None and self._folders.match(name):
+            return True
+        if not self._has_paths:
+            return False
+        return self._paths.match_file(relative + "/" if is_dir else relative)
+
+
+def _union(expressions: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(expressions)) if expressions else None
+
+
 class Walker:
-    """Walks roots below a project root, skipping excluded and git-ignored paths."""
+    """Walks roots below a project root, skipping excluded and git-ignored paths.
+
+    Paths are handled as strings relative to the root, because building a
+    `Path` for every entry costs more than the walk itself on 10k-file trees.
+    """
 
     def __init__(
         self,
@@ -73,7 +113,8 @@ class Walker:
         respect_gitignore: bool = True,
     ) -> None:
         self.root = root
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude)
+        self._root_text = os.fspath(root)
+        self.exclude = _Excluder(exclude)
         self.respect_gitignore = respect_gitignore
         self.problems: list[WalkProblem] = []
 
@@ -90,72 +131,93 @@ class Walker:
             raise ConfigError(
                 f"{start}: path not found; check 'roots' or the paths given"
             )
+        relative = self._relative(start)
         if start.is_file():
-            file = self._source_file(start)
+            file = self._source_file(os.fspath(start), relative)
             if file is not None:
                 yield file
             return
-        yield from self._walk_folder(start, frozenset(), self._specs_above(start))
+        specs = self._specs_above(start)
+        yield from self._walk_folder(os.fspath(start), relative, frozenset(), specs)
 
     def _walk_folder(
-        self, folder: Path, visited: frozenset[tuple[int, int]], specs: _Specs
+        self,
+        folder: str,
+        relative: str,
+        visited: frozenset[tuple[int, int]],
+        specs: _Specs,
     ) -> Iterator[SourceFile]:
         try:
-            folder_stat = folder.stat()
+            folder_stat = os.stat(folder)
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
-            self.problems.append(WalkProblem(self._relative(folder), _reason(error)))
+            self.problems.append(WalkProblem(relative or ".", _reason(error)))
             return
         identity = (folder_stat.st_dev, folder_stat.st_ino)
         if identity in visited:
-            self.problems.append(WalkProblem(self._relative(folder), "symlink loop"))
+            self.problems.append(WalkProblem(relative, "symlink loop"))
             return
         visited = visited | {identity}
-        specs = self._with_gitignore(folder, specs)
+        specs = self._with_gitignore(folder, relative, specs)
+        prefix = relative + "/" if relative else ""
         for entry in entries:
-            path = Path(entry.path)
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if self._is_excluded(path, is_dir, specs):
-                continue
-            if is_dir:
-                yield from self._walk_folder(path, visited, specs)
-            else:
-                file = self._source_file(path)
-                if file is not None:
-                    yield file
+            yield from self._visit(entry, prefix + entry.name, visited, specs)
 
-    def _source_file(self, path: Path) -> SourceFile | None:
+    def _visit(
+        self,
+        entry: os.DirEntry[str],
+        relative: str,
+        visited: frozenset[tuple[int, int]],
+        specs: _Specs,
+    ) -> Iterator[SourceFile]:
         try:
-            file_stat = path.stat()
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if self._is_excluded(entry.name, relative, is_dir, specs):
+            return
+        if is_dir:
+            yield from self._walk_folder(entry.path, relative, visited, specs)
+            return
+        file = self._source_file(entry.path, relative)
+        if file is not None:
+            yield file
+
+    def _source_file(self, path: str, relative: str) -> SourceFile | None:
+        try:
+            file_stat = os.stat(path)
         except OSError as error:
-            self.problems.append(WalkProblem(self._relative(path), _reason(error)))
+            self.problems.append(WalkProblem(relative, _reason(error)))
             return None
         if not stat.S_ISREG(file_stat.st_mode):
             return None
-        relative = self._relative(path)
-        return SourceFile(path, relative, file_stat.st_size, file_stat.st_mtime_ns)
+        return SourceFile(
+            Path(path), relative, file_stat.st_size, file_stat.st_mtime_ns
+        )
 
-    def _is_excluded(self, path: Path, is_dir: bool, specs: _Specs) -> bool:
-        suffix = "/" if is_dir else ""
-        if self.exclude.match_file(self._relative(path) + suffix):
+    def _is_excluded(
+        self, name: str, relative: str, is_dir: bool, specs: _Specs
+    ) -> bool:
+        if self.exclude.excluded(name, relative, is_dir):
             return True
-        for folder, spec in specs:
-            if spec.match_file(path.relative_to(folder).as_posix() + suffix):
+        suffix = "/" if is_dir else ""
+        for prefix, spec in specs:
+            if spec.match_file(relative[len(prefix) :] + suffix):
                 return True
         return False
 
-    def _with_gitignore(self, folder: Path, specs: _Specs) -> _Specs:
+    def _with_gitignore(self, folder: str, relative: str, specs: _Specs) -> _Specs:
         if not self.respect_gitignore:
             return specs
         try:
-            text = (folder / ".gitignore").read_text("utf-8", "replace")
+            with open(
+                os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace"
+            ) as file:
+                lines = file.read().splitlines()
         except OSError:
             return specs
-        spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
-        return (*specs, (folder, spec))
+        prefix = relative + "/" if relative else ""
+        return (*specs, (prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
 
     def _specs_above(self, start: Path) -> _Specs:
         """Read the .gitignore files between the project root and a root below it."""
@@ -164,14 +226,17 @@ class Walker:
             return specs
         for folder in reversed(start.parents):
             if folder == self.root or self.root in folder.parents:
-                specs = self._with_gitignore(folder, specs)
+                specs = self._with_gitignore(
+                    os.fspath(folder), self._relative(folder), specs
+                )
         return specs
 
     def _relative(self, path: Path) -> str:
         try:
-            return path.relative_to(self.root).as_posix()
+            relative = path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+        return "" if relative == "." else relative
 
 
 def git_tracked(root: Path) -> set[str] | None:
