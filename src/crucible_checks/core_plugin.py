@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from crucible_checks.checks import Check, CheckInfo, Family, OptionValue, Scope
+from crucible_checks.commands import Command
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.hookspecs import hookimpl
 from crucible_checks.output import OutputFormat
@@ -15,6 +16,7 @@ from crucible_checks.output.json_format import JsonFormat
 from crucible_checks.output.junit import JunitFormat
 from crucible_checks.output.sarif import SarifFormat
 from crucible_checks.project import Project
+from crucible_checks.rule_pages_command import RulePagesCommand
 
 UNUSED_SUPPRESSION = CheckInfo(
     code="CC001",
@@ -112,3 +114,8 @@ def crucible_checks_output_formats() -> list[OutputFormat]:
         SarifFormat(),
         JunitFormat(),
     ]
+
+
+@hookimpl
+def crucible_checks_commands() -> list[Command]:
+    return [RulePagesCommand()]
