@@ -1,0 +1,62 @@
+"""Reading the page records of a run: from the cache, else parsed in parallel."""
+
+from __future__ import annotations
+
+from crucible_checks.cache import content_hash
+from crucible_checks.docs.parser import parse_page
+from crucible_checks.docs.records import PageRecord
+from crucible_checks.docs.settings import DocsSettings
+from crucible_checks.files import SourceFile
+from crucible_checks.parallel import map_parallel
+from crucible_checks.project import Project
+
+CACHE_NAMESPACE = "docs-pages"
+#: Raise when `PageRecord` or the parser changes, so old cache entries are dropped.
+RECORD_VERSION = 1
+
+
+def read_records(project: Project, settings: DocsSettings) -> dict[str, PageRecord]:
+    """Return the record of every readable page under the docs root.
+
+    A page that cannot be read or decoded is left out; `project.read_text`
+    records it as an unreadable-file finding.
+    """
+    cache = project.cache(CACHE_NAMESPACE, [RECORD_VERSION, settings.alias_first])
+    records: dict[str, PageRecord] = {}
+    pending: list[tuple[SourceFile, str, str]] = []
+    for file in _page_files(project, settings):
+        cached = cache.get(file)
+        if cached is not None:
+            records[file.relative] = cached
+            continue
+        data = project.read_bytes(file)
+        if data is None:
+            continue
+        digest = content_hash(data)
+        cached = cache.get_by_hash(file, digest)
+        if cached is not None:
+            records[file.relative] = cached
+            continue
+        text = project.decode(file, data)
+        if text is not None:
+            pending.append((file, digest, text))
+    items = [(text, settings.alias_first) for _file, _digest, text in pending]
+    for (file, digest, _text), record in zip(
+        pending, map_parallel(_parse, items), strict=True
+    ):
+        cache.put(file, digest, record)
+        records[file.relative] = record
+    return records
+
+
+def _parse(item: tuple[str, bool]) -> PageRecord:
+    text, alias_first = item
+    return parse_page(text, alias_first)
+
+
+def _page_files(project: Project, settings: DocsSettings) -> list[SourceFile]:
+    return [
+        file
+        for file in project.files_with_suffix(".md")
+        if settings.docs_path(file.relative) is not None
+    ]

@@ -1,0 +1,268 @@
+"""The vault index: every page of a run, and where each link leads.
+
+Build it with `vault_of(project)`; it is built once per run and shared by every
+docs check (``project.shared``). Page records come from the per-file cache and
+only new or changed pages are parsed, in worker processes on a cold run.
+
+Public API, for checks and the graph commands:
+
+- ``vault.pages``: `Page` by project-relative path, with its ``record``
+  (`crucible_checks.docs.records.PageRecord`), ``permalink`` and ``title``.
+- ``vault.resolve(link, source)``: a `Resolution` for one link of the page
+  ``source``; ``vault.outgoing(source)`` lists ``(link, resolution)`` pairs of a
+  page in text order, resolved once per run.
+- ``vault.edges()``: ``(source, target, link)`` for every link that reaches a
+  page, self-links included; ambiguous and dead links make no edge.
+- ``vault.backlinks()``: target path -> ``[(source, link), ...]`` from other
+  pages only (self-links left out), the relation orphan pages are judged by.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from crucible_checks.docs.pages import read_records
+from crucible_checks.docs.records import WIKI, Link, PageRecord
+from crucible_checks.docs.resolve import (
+    AMBIGUOUS,
+    ATTACHMENT,
+    ATTACHMENT_EXTENSIONS,
+    EXTERNAL,
+    MISSING,
+    MISSING_ATTACHMENT,
+    OUTSIDE,
+    PAGE,
+    NameTable,
+    Resolution,
+    default_key,
+    extension,
+    nearest_page,
+    normalise_target,
+    obsidian_key,
+)
+from crucible_checks.docs.settings import DocsSettings
+from crucible_checks.docs.slugs import page_slug
+from crucible_checks.project import Project
+
+SHARED_KEY = "docs.vault"
+_SCHEME_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-"
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: where it is, the permalink it answers to, and its record."""
+
+    path: str
+    docs_path: str
+    permalink: str
+    record: PageRecord
+    readable: bool = True
+
+    @property
+    def name(self) -> str:
+        """Return the file name without ``.md``."""
+        return _without_md(self.docs_path.rsplit("/", 1)[-1])
+
+    @property
+    def title(self) -> str:
+        return self.record.title or self.name
+
+
+def vault_of(project: Project) -> Vault:
+    """Return the run's vault, building it on first use."""
+    return project.shared(SHARED_KEY, lambda: build_vault(project))
+
+
+def build_vault(project: Project) -> Vault:
+    settings = DocsSettings.of(project)
+    records = read_records(project, settings)
+    pages: dict[str, Page] = {}
+    for file in project.files:
+        docs_path = settings.docs_path(file.relative)
+        if docs_path is None or not file.relative.lower().endswith(".md"):
+            continue
+        record = records.get(file.relative)
+        readable = record is not None
+        record = record or PageRecord(None, (), frozenset(), frozenset(), ())
+        permalink = page_slug(record.slug or _without_md(docs_path))
+        pages[file.relative] = Page(
+            file.relative, docs_path, permalink, record, readable
+        )
+    files = frozenset(file.relative for file in project.files)
+    return Vault(settings, pages, files, _resolve_hook(project))
+
+
+class Vault:
+    """Pages by name and path, and the resolution of every link; see the module."""
+
+    def __init__(
+        self,
+        settings: DocsSettings,
+        pages: dict[str, Page],
+        files: frozenset[str],
+        hook: Callable[..., Resolution | None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.pages = pages
+        self.files = files
+        self.folders = frozenset(_folders(files))
+        self._hook = hook
+        self.names = NameTable(
+            obsidian_key if settings.resolver == "obsidian" else default_key
+        )
+        self._files_by_name: dict[str, list[str]] = defaultdict(list)
+        for path in sorted(files):
+            self._files_by_name[path.rsplit("/", 1)[-1].lower()].append(path)
+        use_aliases = settings.resolver != "obsidian"
+        for page in pages.values():
+            aliases = page.record.aliases if use_aliases else ()
+            name = page.record.slug or _without_md(page.docs_path)
+            self.names.add(page.path, name, aliases)
+        self._outgoing: dict[str, list[tuple[Link, Resolution]]] = {}
+        self._backlinks: dict[str, list[tuple[str, Link]]] | None = None
+
+    def outgoing(self, source: str) -> list[tuple[Link, Resolution]]:
+        """Return each link of a page with where it leads, in text order."""
+        found = self._outgoing.get(source)
+        if found is None:
+            page = self.pages[source]
+            found = [(link, self.resolve(link, source)) for link in page.record.links]
+            self._outgoing[source] = found
+        return found
+
+    def edges(self) -> Iterator[tuple[str, str, Link]]:
+        for source in self.pages:
+            for link, resolution in self.outgoing(source):
+                if resolution.status == PAGE:
+                    yield source, resolution.paths[0], link
+
+    def backlinks(self) -> dict[str, list[tuple[str, Link]]]:
+        if self._backlinks is None:
+            backlinks: dict[str, list[tuple[str, Link]]] = defaultdict(list)
+            for source, target, link in self.edges():
+                if source != target:
+                    backlinks[target].append((source, link))
+            self._backlinks = dict(backlinks)
+        return self._backlinks
+
+    def resolve(self, link: Link, source: str) -> Resolution:
+        """Return where a link of the page ``source`` leads."""
+        if link.kind != WIKI:
+            return self._resolve_relative(link.target, source)
+        if self._hook is not None:
+            answer = self._hook(link=link, source=source, vault=self)
+            if answer is not None:
+                return answer
+        return self.resolve_name(link.target, source)
+
+    def resolve_name(self, target: str, source: str) -> Resolution:
+        """Resolve a wiki link name (without ``#`` and ``|`` parts) from ``source``."""
+        if not target:
+            return Resolution(PAGE, (source,))
+        folder = (
+            posixpath.dirname(self.pages[source].docs_path)
+            if source in self.pages
+            else ""
+        )
+        name = normalise_target(target, folder)
+        if name is None:
+            return Resolution(OUTSIDE, name=target)
+        suffix = "" if target.lower().endswith(".md") else extension(name)
+        if suffix in ATTACHMENT_EXTENSIONS:
+            return self._attachment(name, source)
+        key = self.names.normalise(name)
+        matches = self.names.lookup(key)
+        if len(matches) == 1:
+            return Resolution(PAGE, (matches[0],))
+        if matches and self.settings.resolver == "obsidian":
+            return Resolution(PAGE, (nearest_page(matches, source),))
+        if matches:
+            return Resolution(AMBIGUOUS, tuple(sorted(matches)), key)
+        if suffix:
+            found = self._attachment(name, source)
+            if found.status == ATTACHMENT:
+                return found
+        return Resolution(MISSING, name=key)
+
+    def _attachment(self, name: str, source: str) -> Resolution:
+        full = self.settings.project_path(name)
+        if full in self.files:
+            return Resolution(ATTACHMENT, (full,))
+        candidates = self._files_by_name.get(name.rsplit("/", 1)[-1].lower(), [])
+        if candidates:
+            return Resolution(ATTACHMENT, (nearest_page(candidates, source),))
+        return Resolution(MISSING_ATTACHMENT, name=name)
+
+    def _resolve_relative(self, target: str, source: str) -> Resolution:
+        if not target:
+            return Resolution(PAGE, (source,))
+        if _is_external(target):
+            return Resolution(EXTERNAL)
+        decoded = unquote(target.split("?", 1)[0])
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(source), decoded))
+        if (
+            path.startswith("../")
+            or path == ".."
+            or self.settings.docs_path(path) is None
+        ):
+            return Resolution(OUTSIDE, name=path)
+        if decoded.endswith("/") or path in self.folders:
+            return self._folder(path)
+        if path in self.pages:
+            return Resolution(PAGE, (path,))
+        if path in self.files:
+            return Resolution(ATTACHMENT, (path,))
+        return Resolution(MISSING, name=path)
+
+    def _folder(self, path: str) -> Resolution:
+        for index in ("index.md", "README.md"):
+            candidate = f"{path}/{index}" if path != "." else index
+            if candidate in self.pages:
+                return Resolution(PAGE, (candidate,))
+        if path in self.folders or path == ".":
+            return Resolution(ATTACHMENT, (path,))
+        return Resolution(MISSING, name=path + "/")
+
+
+def _resolve_hook(project: Project) -> Callable[..., Resolution | None] | None:
+    manager = project.pluginmanager
+    if manager is None:
+        return None
+    caller: Any = getattr(manager.hook, "crucible_checks_docs_resolve", None)
+    if caller is None or not caller.get_hookimpls():
+        return None
+    function: Callable[..., Resolution | None] = caller
+    return function
+
+
+def _is_external(target: str) -> bool:
+    if target.startswith(("/", "\\")):
+        return True  # A site-absolute path: its meaning depends on the site's URLs.
+    scheme, colon, _rest = target.partition(":")
+    return (
+        bool(colon)
+        and bool(scheme)
+        and set(scheme) <= _SCHEME_CHARS
+        and len(scheme) > 1
+    )
+
+
+def _without_md(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".md") else name
+
+
+def _folders(files: frozenset[str]) -> set[str]:
+    folders: set[str] = set()
+    for path in files:
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return folders
