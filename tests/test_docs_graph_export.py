@@ -1,0 +1,140 @@
+"""The page graph's JSON, DOT and Mermaid exports, parsed back."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pydot
+import pytest
+
+from crucible_checks.docs.graph_export import (
+    DocGraph,
+    GraphEdge,
+    GraphNode,
+    NodeKind,
+    to_dot,
+    to_json,
+    to_mermaid,
+)
+
+HOSTILE = '<img src=x onerror=alert(1)> "quoted" #1 & `tick` back\\slash'
+
+
+@pytest.fixture
+def graph() -> DocGraph:
+    return DocGraph.build(
+        [
+            GraphNode("index", "Home", "docs/index.md"),
+            GraphNode("guides/setup", "Setup Guide", "docs/guides/setup.md"),
+            GraphNode("lonely", HOSTILE, "docs/lonely.md", orphan=True),
+            GraphNode("nowhere", "nowhere", kind=NodeKind.MISSING),
+        ],
+        [
+            GraphEdge("index", "guides/setup"),
+            GraphEdge("index", "guides/setup"),
+            GraphEdge("guides/setup", "index"),
+            GraphEdge("guides/setup", "nowhere"),
+        ],
+    )
+
+
+def test_build_merges_repeated_edges(graph: DocGraph) -> None:
+    assert graph.edges == (
+        GraphEdge("guides/setup", "index", 1),
+        GraphEdge("guides/setup", "nowhere", 1),
+        GraphEdge("index", "guides/setup", 2),
+    )
+
+
+def test_build_rejects_unknown_end() -> None:
+    with pytest.raises(ValueError, match="'ghost'"):
+        DocGraph.build([GraphNode("a", "A")], [GraphEdge("a", "ghost")])
+
+
+def test_json_round_trip(graph: DocGraph) -> None:
+    data = json.loads(to_json(graph))
+    assert [node["id"] for node in data["nodes"]] == [
+        "guides/setup",
+        "index",
+        "lonely",
+        "nowhere",
+    ]
+    lonely = data["nodes"][2]
+    assert lonely == {
+        "id": "lonely",
+        "title": HOSTILE,
+        "path": "docs/lonely.md",
+        "kind": "page",
+        "orphan": True,
+    }
+    assert data["nodes"][3]["kind"] == "missing"
+    assert data["nodes"][3]["path"] is None
+    assert data["edges"] == [
+        {"source": "guides/setup", "target": "index", "count": 1, "dead": False},
+        {"source": "guides/setup", "target": "nowhere", "count": 1, "dead": True},
+        {"source": "index", "target": "guides/setup", "count": 2, "dead": False},
+    ]
+
+
+# pydot's parser still calls pyparsing names that pyparsing 3.3 deprecates.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:pydot.dot_parser")
+def test_dot_parses_back(graph: DocGraph) -> None:
+    (parsed,) = pydot.graph_from_dot_data(to_dot(graph))
+    nodes = {node.get_name().strip('"'): node for node in parsed.get_nodes()}
+    assert set(nodes) >= {"index", "guides/setup", "lonely", "nowhere"}
+    label = nodes["lonely"].get("label")
+    assert label == '"' + HOSTILE.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    assert "filled" in nodes["lonely"].get("style")
+    assert "dashed" in nodes["nowhere"].get("style")
+    assert nodes["nowhere"].get("color") == "red"
+    edges = {
+        (edge.get_source().strip('"'), edge.get_destination().strip('"')): edge
+        for edge in parsed.get_edges()
+    }
+    assert set(edges) == {
+        ("guides/setup", "index"),
+        ("guides/setup", "nowhere"),
+        ("index", "guides/setup"),
+    }
+    assert edges["index", "guides/setup"].get("label") == "2"
+
+
+_MERMAID_NODE = re.compile(r"^  (n\d+)(\[\"|\(\[\")(.*?)(\"\]|\"\]\))$")
+_MERMAID_EDGE = re.compile(r"^  (n\d+) (-->|-\.->) (n\d+)$")
+_MERMAID_CLASS = re.compile(r"^  class ([n\d,]+) (\w+);$")
+
+
+def _read_mermaid(text: str) -> tuple[dict[str, str], set[tuple[str, str, str]], dict]:
+    """Read the flowchart subset the exporter writes; fail on any other line."""
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    labels: dict[str, str] = {}
+    edges: set[tuple[str, str, str]] = set()
+    classes: dict[str, set[str]] = {}
+    for line in lines[1:]:
+        if node := _MERMAID_NODE.match(line):
+            entities = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), node[3])
+            labels[node[1]] = entities
+        elif edge := _MERMAID_EDGE.match(line):
+            edges.add((edge[1], edge[2], edge[3]))
+        elif member := _MERMAID_CLASS.match(line):
+            classes[member[2]] = set(member[1].split(","))
+        else:
+            assert line.startswith("  classDef "), line
+    return labels, edges, classes
+
+
+def test_mermaid_parses_back(graph: DocGraph) -> None:
+    text = to_mermaid(graph)
+    labels, edges, classes = _read_mermaid(text)
+    assert labels == {
+        "n0": "Setup Guide",
+        "n1": "Home",
+        "n2": HOSTILE,
+        "n3": "nowhere",
+    }
+    assert edges == {("n0", "-->", "n1"), ("n0", "-.->", "n3"), ("n1", "-->", "n0")}
+    assert classes == {"missing": {"n3"}, "orphan": {"n2"}}
+    assert "<img" not in text
+    assert '"quoted"' not in text
