@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pluggy
 
-from crucible_checks.checks import Family
+from crucible_checks.checks import Check, Family
+from crucible_checks.commands import Command
 from crucible_checks.docs import hookspecs as docs_hookspecs
+from crucible_checks.docs.commands import DocsCommand
+from crucible_checks.docs.link_checks import (
+    AmbiguousPage,
+    DeadAnchor,
+    DeadRelativeLink,
+    DeadWikiLink,
+)
+from crucible_checks.docs.orphans import OrphanPage
 from crucible_checks.docs.settings import FAMILY, OPTIONS
 from crucible_checks.hookspecs import hookimpl
 
@@ -20,3 +29,19 @@ def crucible_checks_families() -> list[Family]:
     return [
         Family(FAMILY, "Wiki links, anchors, orphan pages and the docs graph.", OPTIONS)
     ]
+
+
+@hookimpl
+def crucible_checks_checks() -> list[Check]:
+    return [
+        DeadWikiLink(),
+        DeadAnchor(),
+        DeadRelativeLink(),
+        AmbiguousPage(),
+        OrphanPage(),
+    ]
+
+
+@hookimpl
+def crucible_checks_commands() -> list[Command]:
+    return [DocsCommand()]

@@ -1,0 +1,122 @@
+"""The ``docs`` sub-command: one entry of `ACTIONS` for each ``docs ACTION``.
+
+An action is an object with ``name``, ``help``, ``add_arguments(parser)`` and
+``run(args, session) -> int``; add one to `ACTIONS` to add ``docs NAME``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Protocol
+
+from crucible_checks.docs.move import apply_move, plan_move
+from crucible_checks.docs.vault import Vault, vault_of
+from crucible_checks.docs.wanted import wanted_pages
+from crucible_checks.errors import UsageError
+from crucible_checks.run import RunOptions, build_project
+from crucible_checks.session import Session
+
+
+class DocsAction(Protocol):
+    """One action of the ``docs`` command, such as ``wanted`` or ``mv``."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def help(self) -> str: ...
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace, session: Session) -> int: ...
+
+
+def load_vault(session: Session) -> Vault:
+    """Build the vault of the configured roots, reading the cache as `run` does."""
+    project = build_project(session, RunOptions())
+    vault = vault_of(project)
+    project.save_caches()
+    return vault
+
+
+class WantedAction:
+    name = "wanted"
+    help = "list pages that wiki links name but nobody has written, most wanted first"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--limit", type=int, default=0, help="show at most this many names (0: all)"
+        )
+
+    def run(self, args: argparse.Namespace, session: Session) -> int:
+        wanted = wanted_pages(load_vault(session))
+        if args.limit > 0:
+            wanted = wanted[: args.limit]
+        for item in wanted:
+            places = ", ".join(f"{path}:{line}" for path, line in item.places)
+            print(f"{item.page_count:5}  {item.name}  ({places})")
+        if not wanted:
+            print("No wanted pages: every wiki link reaches a page.")
+        return 0
+
+
+class MoveAction:
+    name = "mv"
+    help = "move a page and rewrite every wiki and Markdown link to it"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("old", type=Path, metavar="OLD", help="the page to move")
+        parser.add_argument("new", type=Path, metavar="NEW", help="its new path (.md)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="list the edits, change nothing"
+        )
+
+    def run(self, args: argparse.Namespace, session: Session) -> int:
+        root = session.config.root
+        vault = load_vault(session)
+        plan = plan_move(vault, _relative(root, args.old), _relative(root, args.new))
+        for path, edits in sorted(plan.edits.items()):
+            for edit in edits:
+                print(f"{path}: {edit.replacement}")
+        if not args.dry_run:
+            apply_move(root, plan)
+        verb = "would move" if args.dry_run else "moved"
+        print(
+            f"{verb} {plan.old} to {plan.new}; {plan.link_count} links rewritten "
+            f"in {len([p for p, e in plan.edits.items() if e])} files"
+        )
+        return 0
+
+
+def _relative(root: Path, path: Path) -> str:
+    absolute = (path if path.is_absolute() else Path.cwd() / path).absolute()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(f"docs mv: {path} is outside the project {root}") from None
+
+
+#: The actions of ``crucible-checks docs``; add an entry to add ``docs NAME``.
+ACTIONS: list[DocsAction] = [WantedAction(), MoveAction()]
+
+
+class DocsCommand:
+    """``crucible-checks docs ACTION``: tools for a wiki-linked docs folder."""
+
+    name = "docs"
+    help = "tools for the docs pages: " + ", ".join(action.name for action in ACTIONS)
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        actions = parser.add_subparsers(
+            dest="docs_action", metavar="ACTION", parser_class=type(parser)
+        )
+        actions.required = True
+        for action in ACTIONS:
+            action.add_arguments(actions.add_parser(action.name, help=action.help))
+
+    def run(self, args: argparse.Namespace, session: Session) -> int:
+        for action in ACTIONS:
+            if action.name == args.docs_action:
+                return action.run(args, session)
+        raise UsageError(f"docs: unknown action {args.docs_action!r}")

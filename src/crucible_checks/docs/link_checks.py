@@ -1,0 +1,209 @@
+"""The link checks: dead wiki links, dead anchors, dead relative links, ambiguity."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Iterator, Mapping
+
+from crucible_checks.checks import CheckInfo, OptionValue
+from crucible_checks.docs import rules
+from crucible_checks.docs.anchors import markdown_fragment_exists, wiki_fragment_exists
+from crucible_checks.docs.records import Link
+from crucible_checks.docs.renames import rename_fix
+from crucible_checks.docs.resolve import (
+    AMBIGUOUS,
+    MISSING,
+    MISSING_ATTACHMENT,
+    OUTSIDE,
+    PAGE,
+    Resolution,
+)
+from crucible_checks.docs.suggest import NameSuggester
+from crucible_checks.docs.vault import Vault, vault_of
+from crucible_checks.findings import Finding
+from crucible_checks.project import Project
+
+_SUGGESTER_KEY = "docs.suggester"
+
+
+def link_finding(
+    info: CheckInfo, path: str, link: Link, message: str, subject: str
+) -> Finding:
+    return Finding(
+        path=path,
+        line=link.line,
+        column=link.column,
+        code=info.code,
+        message=message,
+        severity=info.severity,
+        subject=subject,
+    )
+
+
+def target_links(
+    project: Project, vault: Vault
+) -> Iterator[tuple[str, Link, Resolution]]:
+    """Yield every link of the pages the run reports on, with its resolution."""
+    for source in vault.pages:
+        if project.is_target(source):
+            for link, resolution in vault.outgoing(source):
+                yield source, link, resolution
+
+
+def is_allowed_missing(vault: Vault, name: str) -> bool:
+    return any(
+        fnmatch.fnmatchcase(name, pattern) for pattern in vault.settings.allow_missing
+    )
+
+
+class DeadWikiLink:
+    """Wiki links and embeds whose page or file does not exist."""
+
+    info = rules.DEAD_WIKI_LINK
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        vault = vault_of(project)
+        for source, link, resolution in target_links(project, vault):
+            if not link.is_wiki:
+                continue
+            if resolution.status == MISSING:
+                if is_allowed_missing(vault, resolution.name):
+                    continue
+                yield self._missing(project, vault, source, link, resolution)
+            elif resolution.status == MISSING_ATTACHMENT:
+                message = f"dead embed {link.text}: no file {resolution.name!r}"
+                yield link_finding(self.info, source, link, message, link.target)
+            elif resolution.status == OUTSIDE:
+                message = f"wiki link {link.text} leaves the docs root"
+                yield link_finding(self.info, source, link, message, link.target)
+
+    def _missing(
+        self,
+        project: Project,
+        vault: Vault,
+        source: str,
+        link: Link,
+        resolution: Resolution,
+    ) -> Finding:
+        message = f"dead wiki link {link.text}: no page {resolution.name!r}"
+        suggestions = _suggester(project, vault).suggest(link.target)
+        if suggestions:
+            names = " or ".join(f"[[{name}]]" for name in suggestions)
+            message += f"; did you mean {names}?"
+        finding = link_finding(self.info, source, link, message, resolution.name)
+        fix = rename_fix(project, vault, source, link)
+        if fix is None:
+            return finding
+        return Finding(**{**finding.__dict__, "fix": fix})
+
+
+def _suggester(project: Project, vault: Vault) -> NameSuggester:
+    def build() -> NameSuggester:
+        names = [page.name for page in vault.pages.values()]
+        names += [
+            alias for page in vault.pages.values() for alias in page.record.aliases
+        ]
+        return NameSuggester(names, vault.names.normalise)
+
+    return project.shared(_SUGGESTER_KEY, build)
+
+
+class DeadAnchor:
+    """Heading and block fragments that name nothing on the page they reach."""
+
+    info = rules.DEAD_ANCHOR
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        vault = vault_of(project)
+        for source, link, resolution in target_links(project, vault):
+            if resolution.status != PAGE or not link.fragment:
+                continue
+            page = vault.pages[resolution.paths[0]]
+            if link.is_wiki:
+                found = wiki_fragment_exists(page.record, link.fragment, vault.settings)
+                kind = "block" if link.fragment.startswith("^") else "heading"
+            else:
+                found = markdown_fragment_exists(
+                    page.record, link.fragment, vault.settings
+                )
+                kind = "anchor"
+            if not found:
+                message = (
+                    f"dead anchor in {link.text}: no {kind} "
+                    f"{link.fragment!r} in {page.path}"
+                )
+                subject = f"{page.path}#{link.fragment}"
+                yield link_finding(self.info, source, link, message, subject)
+
+
+class DeadRelativeLink:
+    """Relative Markdown links to missing files or out of the docs root."""
+
+    info = rules.DEAD_RELATIVE_LINK
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        vault = vault_of(project)
+        root = vault.settings.root or "."
+        for source, link, resolution in target_links(project, vault):
+            if link.is_wiki:
+                continue
+            if resolution.status == MISSING:
+                message = f"dead link {link.target}: no file {resolution.name!r}"
+                finding = link_finding(self.info, source, link, message, link.target)
+                fix = rename_fix(project, vault, source, link)
+                yield (
+                    finding
+                    if fix is None
+                    else Finding(**{**finding.__dict__, "fix": fix})
+                )
+            elif resolution.status == OUTSIDE:
+                message = (
+                    f"link {link.target} leaves the docs root {root!r}; "
+                    "it is not checked or read"
+                )
+                yield link_finding(self.info, source, link, message, link.target)
+
+
+class AmbiguousPage:
+    """Wiki links that match several pages, and pages that share a permalink."""
+
+    info = rules.AMBIGUOUS_PAGE
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        vault = vault_of(project)
+        for source, link, resolution in target_links(project, vault):
+            if resolution.status == AMBIGUOUS:
+                pages = ", ".join(resolution.paths)
+                message = (
+                    f"ambiguous wiki link {link.text}: {resolution.name!r} names "
+                    f"{len(resolution.paths)} pages ({pages}); write its path"
+                )
+                yield link_finding(self.info, source, link, message, link.target)
+        yield from self._shared_permalinks(project, vault)
+
+    def _shared_permalinks(self, project: Project, vault: Vault) -> Iterator[Finding]:
+        first_of: dict[str, str] = {}
+        for path in sorted(vault.pages):
+            permalink = vault.pages[path].permalink
+            first = first_of.setdefault(permalink, path)
+            if first != path and project.is_target(path):
+                yield Finding(
+                    path=path,
+                    line=1,
+                    column=1,
+                    code=self.info.code,
+                    message=(
+                        f"page has the permalink {permalink!r} of {first}; "
+                        "rename one of them"
+                    ),
+                    severity=self.info.severity,
+                    subject=permalink,
+                )

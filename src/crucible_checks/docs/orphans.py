@@ -1,0 +1,48 @@
+"""The orphan page check: pages that no other page links to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from crucible_checks.checks import OptionValue
+from crucible_checks.docs import rules
+from crucible_checks.docs.vault import Page, Vault, vault_of
+from crucible_checks.findings import Finding
+from crucible_checks.project import Project
+
+
+def is_exempt(vault: Vault, page: Page) -> bool:
+    """Return whether a page may have no backlinks: an entry page or opted out."""
+    return (
+        page.docs_path in vault.settings.entry_pages
+        or page.record.orphan
+        or not page.readable
+    )
+
+
+class OrphanPage:
+    """Pages with no link from another page."""
+
+    info = rules.ORPHAN_PAGE
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        vault = vault_of(project)
+        backlinks = vault.backlinks()
+        for path, page in sorted(vault.pages.items()):
+            if path in backlinks or is_exempt(vault, page):
+                continue
+            if project.is_target(path):
+                yield Finding(
+                    path=path,
+                    line=1,
+                    column=1,
+                    code=self.info.code,
+                    message=(
+                        "orphan page: no other page links to it; link it from a "
+                        "page, or add 'orphan: true' to its front matter"
+                    ),
+                    severity=self.info.severity,
+                    subject=path,
+                )

@@ -1,0 +1,94 @@
+"""The metadata of the docs link checks: codes, names, explanations, examples."""
+
+from __future__ import annotations
+
+from crucible_checks.checks import CheckInfo, Scope
+from crucible_checks.docs.settings import FAMILY
+from crucible_checks.findings import Severity
+
+DEAD_WIKI_LINK = CheckInfo(
+    code="DOC001",
+    name="dead-wiki-link",
+    family=FAMILY,
+    summary="A wiki link or embed names a page or file that does not exist.",
+    explanation=(
+        "The site renders a link to a missing page without complaint, so a renamed "
+        "or never written page leaves links that lead nowhere. The name is resolved "
+        "by the docs `resolver` option; the message suggests the nearest existing "
+        "page names. Pages not written yet can be allowed with `allow-missing` "
+        "patterns, and `crucible-checks docs wanted` lists them. With `run --fix`, "
+        "a link to a page that git records as renamed is rewritten to the new name."
+    ),
+    bad_example="See [[Instal Guide]].",
+    good_example="See [[Install Guide]].",
+    scope=Scope.PROJECT,
+)
+
+DEAD_ANCHOR = CheckInfo(
+    code="DOC002",
+    name="dead-anchor",
+    family=FAMILY,
+    summary="A link's #heading or #^block names no anchor of the page it reaches.",
+    explanation=(
+        "Wiki headings are compared after turning both sides into GitHub anchors "
+        '(or by text, with `heading-slugger = "text"`); `#^id` needs a block '
+        "ending in `^id`. Markdown fragments are percent-decoded and compared with "
+        "heading anchors, `{#custom-id}` and HTML id/name attributes, ignoring case "
+        'unless `fragment-case = "strict"`.'
+    ),
+    bad_example="[[Setup#Instal]] or [setup](setup.md#instal)",
+    good_example="[[Setup#Install]] or [setup](setup.md#install)",
+    scope=Scope.PROJECT,
+)
+
+DEAD_RELATIVE_LINK = CheckInfo(
+    code="DOC003",
+    name="dead-relative-link",
+    family=FAMILY,
+    summary="A relative Markdown link leads to no file, or out of the docs root.",
+    explanation=(
+        "Relative links are resolved against the linking page's folder after "
+        "percent-decoding; `dir/` means `dir/index.md`, then `dir/README.md`. The "
+        "file name's case must match the folder listing, because the site's server "
+        "is case-sensitive even where the author's disk is not. A link that climbs "
+        "out of the docs root is reported and its target is never read. URLs and "
+        "site-absolute paths (`/docs/x`) are not checked."
+    ),
+    bad_example="[setup](../guide/Setup.md)",
+    good_example="[setup](../guide/setup.md)",
+    scope=Scope.PROJECT,
+)
+
+AMBIGUOUS_PAGE = CheckInfo(
+    code="DOC004",
+    name="ambiguous-page",
+    family=FAMILY,
+    summary="A wiki link name, or a permalink, matches more than one page.",
+    explanation=(
+        "When two files answer to the same name, which page a link reaches depends "
+        "on the build. The finding is on each ambiguous link (write the path, such "
+        "as [[guide/setup]]) and on each page whose permalink another page already "
+        "has (rename one of them). Ambiguous links are not reported as dead and "
+        "make no edge of the graph."
+    ),
+    bad_example="guide/setup.md and admin/setup.md, linked as [[setup]]",
+    good_example="[[guide/setup]]",
+    scope=Scope.PROJECT,
+)
+
+ORPHAN_PAGE = CheckInfo(
+    code="DOC005",
+    name="orphan-page",
+    family=FAMILY,
+    summary="No other page links to this page.",
+    explanation=(
+        "A page no link reaches is found only by search. Links from the page to "
+        "itself and ambiguous links do not count; embeds do. The `entry-pages` "
+        "(by default index.md and README.md at the docs root) and pages with "
+        "`orphan: true` in their front matter are exempt."
+    ),
+    bad_example="docs/old-notes.md, linked from nowhere",
+    good_example="docs/index.md: See [[old-notes]].",
+    severity=Severity.WARNING,
+    scope=Scope.PROJECT,
+)
