@@ -12,6 +12,7 @@ from crucible_checks.docs.generated_section import (
     render_section,
     splice_section,
 )
+from crucible_checks.docs.parser import parse_page
 
 BEGIN = "<!-- crucible-checks:backlinks:begin -->"
 END = "<!-- crucible-checks:backlinks:end -->"
@@ -78,3 +79,9 @@ def test_marker_must_be_alone_on_line() -> None:
 def test_generated_spans_cover_unterminated() -> None:
     text = f"a\n{BEGIN}\nb\n"
     assert generated_spans(text) == [(2, len(text))]
+
+
+def test_parser_skips_generated_links() -> None:
+    text = f"# Page\n\nSee [[kept]].\n\n{BEGIN}\n- [[generated]]\n{END}\n[[after]]\n"
+    links = parse_page(text).links
+    assert [link.target for link in links] == ["kept", "after"]

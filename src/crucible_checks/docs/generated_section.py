@@ -74,6 +74,8 @@ def generated_spans(text: str) -> list[tuple[int, int]]:
 
     An unterminated section runs to the end of the page.
     """
+    if "crucible-checks:" not in text:
+        return []
     return [
         (section.start, len(text) if section.end is None else section.end)
         for section in find_sections(text)

@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from crucible_checks.docs.front_matter import FrontMatter, read_front_matter
+from crucible_checks.docs.generated_section import generated_spans
 from crucible_checks.docs.markdown_rules import DEFINITIONS_KEY, markdown_parser
 from crucible_checks.docs.records import (
     DEFINITION,
@@ -52,6 +53,7 @@ def parse_page(text: str, alias_first: bool = False) -> PageRecord:
     builder = _PageBuilder(source, env, alias_first)
     builder.walk(tokens)
     builder.add_definitions(env.get(DEFINITIONS_KEY, []))
+    builder.drop_links_in(generated_spans(text))
     return builder.record()
 
 
@@ -83,6 +85,16 @@ class _PageBuilder:
             orphan=matter.orphan,
             front_matter_error=matter.error,
         )
+
+    def drop_links_in(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Forget links inside generated sections (the backlinks list), which
+        repeat other pages' links and so are not part of the link graph."""
+        if spans:
+            self.links = [
+                link
+                for link in self.links
+                if not any(start <= link.start < end for start, end in spans)
+            ]
 
     def walk(self, tokens: Sequence[Token]) -> None:
         heading_level = 0
