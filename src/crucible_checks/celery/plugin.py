@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from crucible_checks.celery import (
+    call_checks,
+    compat_checks,
+    index_checks,
+    policy_checks,
+)
+from crucible_checks.celery.command import TasksCommand
 from crucible_checks.celery.settings import OPTIONS
-from crucible_checks.checks import Family
+from crucible_checks.checks import Check, Family
+from crucible_checks.commands import Command
 from crucible_checks.hookspecs import hookimpl
 
 
@@ -16,3 +24,18 @@ def crucible_checks_families() -> list[Family]:
             OPTIONS,
         )
     ]
+
+
+@hookimpl
+def crucible_checks_checks() -> list[Check]:
+    return [
+        *compat_checks.CHECKS,
+        *index_checks.CHECKS,
+        *call_checks.CHECKS,
+        *policy_checks.CHECKS,
+    ]
+
+
+@hookimpl
+def crucible_checks_commands() -> list[Command]:
+    return [TasksCommand()]

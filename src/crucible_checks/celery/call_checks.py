@@ -1,0 +1,185 @@
+"""Checks of call sites and task names against the task index."""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from collections.abc import Iterator
+
+from crucible_checks.celery.base import IndexCheck, finding, info
+from crucible_checks.celery.index import TaskIndex
+from crucible_checks.celery.model import CallSite, Signature
+from crucible_checks.celery.settings import celery_settings
+from crucible_checks.checks import CheckInfo
+from crucible_checks.findings import Finding
+from crucible_checks.project import Project
+
+CALL_MISMATCH = info(
+    "CEL101",
+    "task-call-mismatch",
+    "A task is called with arguments its signature does not accept.",
+    "`.delay`, `.apply_async(args=, kwargs=)`, `.s`, `.si`, `.signature` and "
+    "`send_task('name', ...)` are checked against the task's parameters: too "
+    "many positional arguments, an unknown keyword or a missing required "
+    "argument fail on the worker with a TypeError. Arguments given as a "
+    "variable or a `**` splat, and signatures completed by a chain or chord, "
+    "are not checked. `.s` and `.signature` may be completed later, so only "
+    "extra arguments are reported for them.",
+    "evaluate_code.delay(eval_id, code)  # def evaluate_code(eval_id, code, lang)",
+    "evaluate_code.delay(eval_id, code, lang)",
+)
+UNKNOWN_TASK = info(
+    "CEL102",
+    "unknown-task-name",
+    "A task name in send_task, signature or beat_schedule names no task.",
+    "A message for a name no worker registers is dropped with 'Received "
+    "unregistered task'. Names of tasks that other services define can be "
+    "listed in the `external-tasks` option; `celery.*` built-ins are known.",
+    "app.send_task('app.tasks.evaluate')  # the task is app.tasks.evaluate_code",
+    "app.send_task('app.tasks.evaluate_code')",
+)
+DEAD_ROUTE = info(
+    "CEL103",
+    "unmatched-task-route",
+    "A task_routes key matches no task.",
+    "A route whose name or glob matches no task routes nothing; usually a task "
+    "was renamed or moved and its messages now go to the default queue.",
+    "task_routes = {'app.task.*': {'queue': 'high'}}  # tasks live in app.tasks",
+    "task_routes = {'app.tasks.*': {'queue': 'high'}}",
+)
+_PARTIAL_METHODS = ("s", "signature")
+
+
+def call_mismatches(
+    project: Project, index: TaskIndex, check: CheckInfo
+) -> Iterator[Finding]:
+    for call in index.calls:
+        task = index.task_for_call(call)
+        if task is None or call.partial or not task.options_complete:
+            continue
+        problem = argument_problem(task.signature, call)
+        if problem is not None:
+            yield finding(
+                check,
+                call.path,
+                call.line,
+                call.column,
+                f"{call.method}() of task {task.display_name!r}: {problem}; the "
+                f"task takes {task.signature.render()}",
+                f"{task.display_name}:{problem}",
+            )
+
+
+def argument_problem(signature: Signature, call: CallSite) -> str | None:
+    """Describe why the arguments cannot bind to the signature, or None."""
+    positional = signature.positional
+    too_many = (
+        call.positional is not None
+        and not signature.var_positional
+        and call.positional > len(positional)
+    )
+    if too_many:
+        return (
+            f"{call.positional} positional arguments given, at most {len(positional)}"
+        )
+    if call.keywords is not None and not signature.var_keyword:
+        allowed = signature.keyword_names
+        unknown = [name for name in call.keywords if name not in allowed]
+        if unknown:
+            return f"unknown keyword argument {unknown[0]!r}"
+    if (
+        call.method in _PARTIAL_METHODS
+        or call.positional is None
+        or call.keywords is None
+    ):
+        return None
+    return _missing(signature, call.positional, call.keywords)
+
+
+def _missing(signature: Signature, given: int, keywords: tuple[str, ...]) -> str | None:
+    filled = {p.name for p in signature.positional[:given]} | set(keywords)
+    required = [
+        p.name
+        for p in signature.parameters
+        if not p.has_default
+        and p.name not in filled
+        and p.kind not in ("var-positional", "var-keyword")
+    ]
+    if required:
+        return f"missing required argument {required[0]!r}"
+    return None
+
+
+def _known(name: str, index: TaskIndex, external: tuple[str, ...]) -> bool:
+    if name in index.names or name.startswith("celery."):
+        return True
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in external)
+
+
+def unknown_names(
+    project: Project, index: TaskIndex, check: CheckInfo
+) -> Iterator[Finding]:
+    if index.has_dynamic_names:
+        return  # A name computed at run time may be any of these.
+    external = celery_settings(project).external_tasks
+    for call in index.calls:
+        if call.by_name and not _known(call.target, index, external):
+            yield finding(
+                check,
+                call.path,
+                call.line,
+                call.column,
+                f"{call.method}() names task {call.target!r}, which no module "
+                f"defines{_suggestion(call.target, index)}",
+                call.target,
+            )
+    for entry in index.config.beat_entries:
+        if not _known(entry.task, index, external):
+            yield finding(
+                check,
+                entry.fact.path,
+                entry.fact.line,
+                entry.fact.column,
+                f"beat_schedule entry {entry.entry!r} names task {entry.task!r}, "
+                f"which no module defines{_suggestion(entry.task, index)}",
+                entry.task,
+            )
+
+
+def _suggestion(name: str, index: TaskIndex) -> str:
+    close = difflib.get_close_matches(name, sorted(index.names), n=1, cutoff=0.7)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def dead_routes(
+    project: Project, index: TaskIndex, check: CheckInfo
+) -> Iterator[Finding]:
+    if index.has_dynamic_names or not index.tasks:
+        return
+    external = celery_settings(project).external_tasks
+    names = sorted(index.names)
+    for route in index.config.routes:
+        if isinstance(route.key, str) and _known(route.key, index, external):
+            continue
+        if any(route.matches(name) for name in names):
+            continue
+        if isinstance(route.key, str) and any(
+            fnmatch.fnmatchcase(route.key, pattern) for pattern in external
+        ):
+            continue
+        yield finding(
+            check,
+            route.fact.path,
+            route.fact.line,
+            route.fact.column,
+            f"task_routes key {route.pattern_text!r} matches no task, so it routes "
+            f"nothing{_suggestion(route.pattern_text, index)}",
+            route.pattern_text,
+        )
+
+
+CHECKS = [
+    IndexCheck(CALL_MISMATCH, call_mismatches),
+    IndexCheck(UNKNOWN_TASK, unknown_names),
+    IndexCheck(DEAD_ROUTE, dead_routes),
+]

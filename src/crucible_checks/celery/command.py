@@ -1,0 +1,131 @@
+"""The ``crucible-checks tasks`` command: write, show and compare the task lock."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from crucible_checks.celery.compat import CHANGE_KINDS, Change, reported
+from crucible_checks.celery.compat_checks import changes_between
+from crucible_checks.celery.index import TaskIndex, build_index
+from crucible_checks.celery.lock import locked_from_task, read_lock, write_lock
+from crucible_checks.celery.settings import MODES, celery_settings
+from crucible_checks.errors import UsageError
+from crucible_checks.run import RunOptions, build_project
+from crucible_checks.session import Session
+
+
+class TasksCommand:
+    """``tasks lock`` writes the lock file; ``tasks list`` shows the tasks, or
+    with ``--against REF`` the changes since the task code at a git revision."""
+
+    name = "tasks"
+    help = "write, list or compare the Celery task lock"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("action", choices=("lock", "list"), help="what to do")
+        parser.add_argument(
+            "--against",
+            metavar="GIT_REF",
+            help="compare with the task code at this git revision instead of the lock",
+        )
+        parser.add_argument(
+            "--mode",
+            choices=MODES,
+            help="compatibility mode for --against (default: the configured one)",
+        )
+
+    def run(self, args: argparse.Namespace, session: Session) -> int:
+        project = build_project(session, RunOptions())
+        settings = celery_settings(project)
+        index = build_index(project, settings)
+        project.save_caches()
+        if args.action == "lock":
+            return _lock(session, index, settings.lock_file)
+        if args.against:
+            old = _index_at(session, args.against)
+            mode = args.mode or settings.compatibility
+            return _print_changes(_changes(old, index), mode)
+        return _list(index, session, settings.lock_file, settings.compatibility)
+
+
+def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
+    tasks = [locked_from_task(index.named(name)[0]) for name in sorted(index.names)]
+    write_lock(session.config.root / lock_file, tasks)
+    print(f"Wrote {len(tasks)} tasks to {lock_file}.")
+    for skipped in index.skipped:
+        print(f"{skipped.path}: skipped: {skipped.reason}")
+    return 0
+
+
+def _list(index: TaskIndex, session: Session, lock_file: str, mode: str) -> int:
+    for name in sorted(index.names):
+        task = index.named(name)[0]
+        bind = " bind" if task.bind else ""
+        queue = task.option("queue")
+        where = f" queue={queue}" if isinstance(queue, str) else ""
+        print(f"{name}{task.signature.render()}{bind}{where}  {task.path}:{task.line}")
+    for skipped in index.skipped:
+        print(f"{skipped.path}: skipped: {skipped.reason}")
+    locked = read_lock(session.config.root / lock_file, lock_file)
+    if locked is None:
+        print(f"{len(index.names)} tasks; no lock file {lock_file} yet.")
+        return 0
+    return _print_changes(changes_between(locked, index), mode)
+
+
+def _changes(old: TaskIndex, new: TaskIndex) -> list[Change]:
+    locked = {name: locked_from_task(old.named(name)[0]) for name in sorted(old.names)}
+    return changes_between(locked, new)
+
+
+def _print_changes(changes: list[Change], mode: str) -> int:
+    shown = [change for change in changes if reported(change.code, mode)]
+    for change in shown:
+        kind = CHANGE_KINDS[change.code]
+        print(f"{change.code} {kind.name}: task {change.task!r}: {change.detail}")
+    if not shown:
+        print(f"No task changes that break {mode} compatibility.")
+        return 0
+    print(f"{len(shown)} task changes break {mode} compatibility.")
+    return 1
+
+
+def _index_at(session: Session, revision: str) -> TaskIndex:
+    """Build the index of the project as committed at ``revision``."""
+    root = session.config.root
+    folder = Path(tempfile.mkdtemp(prefix="crucible-checks-"))
+    try:
+        _export(root, revision, folder)
+        config = replace(session.config, root=folder)
+        other = Session(config, session.host)
+        project = build_project(other, RunOptions(use_cache=False))
+        return build_index(project)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _export(root: Path, revision: str, folder: Path) -> None:
+    archive = folder / "tree.tar"
+    try:
+        with archive.open("wb") as output:
+            subprocess.run(
+                ["git", "archive", "--format=tar", revision, "."],
+                cwd=root,
+                stdout=output,
+                stderr=subprocess.PIPE,
+                check=True,
+            )
+    except FileNotFoundError as error:
+        raise UsageError("--against needs git on PATH") from error
+    except subprocess.CalledProcessError as error:
+        message = error.stderr.decode("utf-8", "replace").strip()
+        raise UsageError(f"--against {revision}: git failed: {message}") from error
+    with tarfile.open(archive) as tar:
+        tar.extractall(folder, filter="data")
+    archive.unlink()

@@ -1,0 +1,252 @@
+"""Comparing tasks with their locked message format under a compatibility mode.
+
+BACKWARD: a new worker must accept every message an old producer may have
+queued. FORWARD: an old worker must accept every message a new producer
+sends (a rolling deploy). FULL: both. NONE: nothing is compared.
+`CHANGE_KINDS` states, for each kind of change, which directions it breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from crucible_checks.celery.lock import LockedTask, locked_from_task
+from crucible_checks.celery.model import (
+    VAR_KEYWORD,
+    VAR_POSITIONAL,
+    Parameter,
+    Signature,
+)
+
+
+@dataclass(frozen=True)
+class ChangeKind:
+    """A kind of change and the directions in which it breaks messages."""
+
+    code: str
+    name: str
+    backward: bool
+    forward: bool
+    why: str
+
+
+CHANGE_KINDS = {
+    kind.code: kind
+    for kind in (
+        ChangeKind(
+            "CEL001",
+            "task-removed",
+            True,
+            False,
+            "queued messages name a task the new worker no longer registers",
+        ),
+        ChangeKind(
+            "CEL002",
+            "required-parameter-added",
+            True,
+            True,
+            "old messages lack the argument; old workers reject the new one",
+        ),
+        ChangeKind(
+            "CEL003",
+            "parameter-removed",
+            True,
+            True,
+            "old messages still pass the argument and nothing absorbs it; old "
+            "workers miss it when it had no default",
+        ),
+        ChangeKind(
+            "CEL004",
+            "parameters-reordered",
+            True,
+            True,
+            "positional arguments land in the wrong parameters",
+        ),
+        ChangeKind(
+            "CEL005",
+            "parameter-renamed",
+            True,
+            True,
+            "arguments passed by keyword no longer match",
+        ),
+        ChangeKind(
+            "CEL006",
+            "bind-changed",
+            True,
+            True,
+            "the first parameter starts or stops receiving the task instance",
+        ),
+        ChangeKind(
+            "CEL007",
+            "serializer-changed",
+            True,
+            True,
+            "workers must accept the other content type",
+        ),
+        ChangeKind(
+            "CEL008",
+            "queue-changed",
+            True,
+            True,
+            "messages wait in the queue the other side no longer uses",
+        ),
+        ChangeKind(
+            "CEL009",
+            "task-added",
+            False,
+            True,
+            "old workers drop messages for a task they do not register",
+        ),
+        ChangeKind(
+            "CEL010",
+            "optional-parameter-added",
+            False,
+            True,
+            "old workers reject the argument new producers pass",
+        ),
+        ChangeKind(
+            "CEL011",
+            "default-removed",
+            True,
+            False,
+            "old messages may omit the argument that is now required",
+        ),
+    )
+}
+
+
+def reported(code: str, mode: str) -> bool:
+    """Return whether a change of kind ``code`` is reported in ``mode``."""
+    kind = CHANGE_KINDS[code]
+    if mode == "BACKWARD":
+        return kind.backward
+    if mode == "FORWARD":
+        return kind.forward
+    if mode == "FULL":
+        return kind.backward or kind.forward
+    return False
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a task between the lock and the code."""
+
+    code: str
+    task: str
+    detail: str
+    old: LockedTask | None
+    new: LockedTask | None
+    parameter: str = ""
+
+
+def compare(old: LockedTask | None, new: LockedTask | None) -> list[Change]:
+    """Return every change from ``old`` to ``new`` (either may be missing)."""
+    if old is None and new is None:
+        return []
+    if old is None:
+        assert new is not None
+        return [Change("CEL009", new.name, "task added", None, new)]
+    if new is None:
+        return [Change("CEL001", old.name, "task removed", old, None)]
+    return [*_option_changes(old, new), *_signature_changes(old, new)]
+
+
+def _option_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
+    if old.serializer != new.serializer:
+        detail = (
+            f"serializer {old.serializer or 'default'} -> {new.serializer or 'default'}"
+        )
+        yield Change("CEL007", new.name, detail, old, new)
+    if old.queue != new.queue:
+        detail = f"queue {old.queue or 'routed'} -> {new.queue or 'routed'}"
+        yield Change("CEL008", new.name, detail, old, new)
+
+
+def _signature_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
+    if old.bind != new.bind:
+        yield from _bind_change(old, new)
+        return
+    yield from parameter_changes(old, new)
+
+
+def _bind_change(old: LockedTask, new: LockedTask) -> Iterator[Change]:
+    """A bind toggle keeps messages intact when ``self`` came or went with it;
+    the locked signatures exclude ``self``, so they are then equal."""
+    if old.signature == new.signature:
+        return
+    state = "added" if new.bind else "removed"
+    detail = f"bind=True {state} without a matching change of the first parameter"
+    yield Change("CEL006", new.name, detail, old, new)
+
+
+def parameter_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
+    before = _named(old.signature)
+    after = _named(new.signature)
+    renamed = dict(_renames(old.signature, new.signature))
+    for name, parameter in after.items():
+        if name in before or name in renamed.values():
+            continue
+        code = "CEL010" if parameter.has_default else "CEL002"
+        yield Change(code, new.name, f"parameter {name!r} added", old, new, name)
+    for name, parameter in before.items():
+        if name in after or name in renamed:
+            continue
+        if not _absorbed(parameter, new.signature):
+            yield Change(
+                "CEL003", new.name, f"parameter {name!r} removed", old, new, name
+            )
+    for old_name, new_name in renamed.items():
+        detail = f"parameter {old_name!r} renamed to {new_name!r}"
+        yield Change("CEL005", new.name, detail, old, new, old_name)
+    for name, parameter in after.items():
+        previous = before.get(name)
+        if previous is not None and previous.has_default and not parameter.has_default:
+            detail = f"parameter {name!r} lost its default"
+            yield Change("CEL011", new.name, detail, old, new, name)
+    yield from _reordered(old, new, renamed)
+
+
+def _named(signature: Signature) -> dict[str, Parameter]:
+    return {
+        p.name: p
+        for p in signature.parameters
+        if p.kind not in (VAR_POSITIONAL, VAR_KEYWORD)
+    }
+
+
+def _renames(old: Signature, new: Signature) -> Iterator[tuple[str, str]]:
+    """Pair positional parameters at the same index whose names differ, when the
+    old name is gone and the new name is new: a rename, not a reorder."""
+    old_names = [p.name for p in old.positional]
+    new_names = [p.name for p in new.positional]
+    for old_name, new_name in zip(old_names, new_names, strict=False):
+        if (
+            old_name != new_name
+            and old_name not in new_names
+            and new_name not in old_names
+        ):
+            yield old_name, new_name
+
+
+def _absorbed(parameter: Parameter, new: Signature) -> bool:
+    if parameter.is_positional:
+        return new.var_positional and new.var_keyword
+    return new.var_keyword
+
+
+def _reordered(
+    old: LockedTask, new: LockedTask, renamed: dict[str, str]
+) -> Iterator[Change]:
+    old_order = [renamed.get(p.name, p.name) for p in old.signature.positional]
+    new_order = [p.name for p in new.signature.positional]
+    common_old = [name for name in old_order if name in new_order]
+    common_new = [name for name in new_order if name in old_order]
+    if common_old != common_new:
+        detail = (
+            f"positional order ({', '.join(common_old)}) -> ({', '.join(common_new)})"
+        )
+        yield Change("CEL004", new.name, detail, old, new)
+
+
+__all__ = ["CHANGE_KINDS", "Change", "compare", "locked_from_task", "reported"]

@@ -1,0 +1,199 @@
+"""The task lock file: the committed record of every task's message format.
+
+The file is JSON with sorted keys, one task per key, so a change to a task
+shows as a small diff in review. It is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crucible_checks.atomic import write_text_atomic
+from crucible_checks.celery.model import (
+    PARAMETER_KINDS,
+    Expr,
+    Parameter,
+    Signature,
+    Task,
+)
+from crucible_checks.errors import ConfigError
+
+LOCK_VERSION = 1
+_REGENERATE = "fix it or regenerate it with 'crucible-checks tasks lock'"
+
+
+class LockFileError(ConfigError):
+    """The lock file cannot be read or is not in the expected format."""
+
+
+@dataclass(frozen=True)
+class LockedTask:
+    """A task as the lock file records it."""
+
+    name: str
+    function: str
+    path: str
+    signature: Signature
+    bind: bool
+    queue: str | None
+    serializer: str | None
+    line: int = 1
+
+
+def locked_from_task(task: Task) -> LockedTask:
+    return LockedTask(
+        name=task.display_name,
+        function=task.function,
+        path=task.path,
+        signature=task.signature,
+        bind=task.bind,
+        queue=_option_text(task.option("queue")),
+        serializer=_option_text(task.option("serializer")),
+        line=task.line,
+    )
+
+
+def _option_text(value: object) -> str | None:
+    if isinstance(value, Expr):
+        return "=" + value.text
+    return value if isinstance(value, str) else None
+
+
+def render_lock(tasks: Iterable[LockedTask]) -> str:
+    """Return the lock file text: sorted, indented, ending with a newline."""
+    entries = {task.name: _entry(task) for task in tasks}
+    document = {"version": LOCK_VERSION, "tasks": entries}
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def _entry(task: LockedTask) -> dict[str, Any]:
+    return {
+        "bind": task.bind,
+        "function": task.function,
+        "path": task.path,
+        "parameters": [_parameter(p) for p in task.signature.parameters],
+        "queue": task.queue,
+        "serializer": task.serializer,
+    }
+
+
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": parameter.name, "kind": parameter.kind}
+    if parameter.default is not None:
+        entry["default"] = parameter.default
+    return entry
+
+
+def write_lock(path: Path, tasks: Iterable[LockedTask]) -> None:
+    write_text_atomic(path, render_lock(tasks))
+
+
+def read_lock(path: Path, display: str) -> dict[str, LockedTask] | None:
+    """Return the locked tasks by name, or None when there is no lock file."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise LockFileError(f"{display}: cannot read lock file: {error}") from error
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LockFileError(
+            f"{display}:{error.lineno}:{error.colno}: invalid JSON in lock file "
+            f"({error.msg}); {_REGENERATE}"
+        ) from error
+    lines = _task_lines(text)
+    tasks = _tasks(document, display)
+    return {
+        name: _locked(name, entry, display, lines.get(name, 1))
+        for name, entry in tasks.items()
+    }
+
+
+def _tasks(document: object, display: str) -> Mapping[str, Any]:
+    if not isinstance(document, dict) or not isinstance(document.get("tasks"), dict):
+        raise LockFileError(f"{display}: lock file has no 'tasks' table; {_REGENERATE}")
+    version = document.get("version")
+    if version != LOCK_VERSION:
+        raise LockFileError(
+            f"{display}: lock file version {version!r} is not supported (expected "
+            f"{LOCK_VERSION}); {_REGENERATE}"
+        )
+    tasks: dict[str, Any] = document["tasks"]
+    return tasks
+
+
+def _locked(name: str, entry: object, display: str, line: int) -> LockedTask:
+    where = f"{display}:{line}: task {name!r}"
+    if not isinstance(entry, dict):
+        raise LockFileError(f"{where} must be a table; {_REGENERATE}")
+    parameters = entry.get("parameters")
+    if not isinstance(parameters, list):
+        raise LockFileError(f"{where} has no 'parameters' list; {_REGENERATE}")
+    return LockedTask(
+        name=name,
+        function=_string(entry, "function", where, name),
+        path=_string(entry, "path", where, ""),
+        signature=Signature(tuple(_locked_parameter(p, where) for p in parameters)),
+        bind=_bool(entry, "bind", where),
+        queue=_optional_string(entry, "queue", where),
+        serializer=_optional_string(entry, "serializer", where),
+        line=line,
+    )
+
+
+def _locked_parameter(entry: object, where: str) -> Parameter:
+    if not isinstance(entry, dict):
+        raise LockFileError(f"{where}: each parameter must be a table; {_REGENERATE}")
+    name = entry.get("name")
+    kind = entry.get("kind")
+    default = entry.get("default")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise LockFileError(f"{where}: invalid parameter name {name!r}; {_REGENERATE}")
+    if kind not in PARAMETER_KINDS:
+        raise LockFileError(
+            f"{where}: parameter {name!r} has invalid kind {kind!r} (expected one "
+            f"of {', '.join(PARAMETER_KINDS)}); {_REGENERATE}"
+        )
+    if default is not None and not isinstance(default, str):
+        raise LockFileError(
+            f"{where}: parameter {name!r} default must be source text; {_REGENERATE}"
+        )
+    return Parameter(name, str(kind), default)
+
+
+def _string(entry: Mapping[str, Any], key: str, where: str, default: str) -> str:
+    value = entry.get(key, default)
+    if not isinstance(value, str):
+        raise LockFileError(f"{where}: {key!r} must be a string; {_REGENERATE}")
+    return value
+
+
+def _optional_string(entry: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = entry.get(key)
+    if value is not None and not isinstance(value, str):
+        raise LockFileError(f"{where}: {key!r} must be a string or null; {_REGENERATE}")
+    return value
+
+
+def _bool(entry: Mapping[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise LockFileError(f"{where}: {key!r} must be true or false; {_REGENERATE}")
+    return value
+
+
+def _task_lines(text: str) -> dict[str, int]:
+    """Return the line of each task's key, for findings that point into the lock."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if line.startswith('    "') and stripped.endswith("{"):
+            key = stripped.split('"')[1]
+            lines.setdefault(key, number)
+    return lines
