@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 InlineRule = Callable[[StateInline, bool], bool]
@@ -135,14 +136,24 @@ def _with_span(rule: InlineRule, image: bool) -> InlineRule:
         count = len(state.tokens)
         if not rule(state, silent):
             return False
-        if not silent and len(state.tokens) > count:
-            token = state.tokens[count]
+        opening = _first_of(state.tokens, count, ("link_open", "image"))
+        if not silent and opening is not None:
+            token = opening
             meta: dict[str, Any] = {"start": start, "end": state.pos}
             meta["destination"] = _inline_destination(state, start, image)
             token.meta = {**(token.meta or {}), **meta}
         return True
 
     return spanned
+
+
+def _first_of(tokens: list[Token], start: int, types: tuple[str, ...]) -> Token | None:
+    """Return the first token from ``start`` of one of ``types``; pending text
+    that the rule flushed comes before it."""
+    for token in tokens[start:]:
+        if token.type in types:
+            return token
+    return None
 
 
 def _inline_destination(

@@ -1,0 +1,116 @@
+"""The page parser: links, anchors and positions as markdown-it reads them."""
+
+from __future__ import annotations
+
+from crucible_checks.docs.parser import parse_page
+from crucible_checks.docs.records import DEFINITION, IMAGE, MARKDOWN, WIKI
+
+
+def _spans(text: str) -> list[tuple[str, str, str]]:
+    record = parse_page(text)
+    return [
+        (
+            link.kind,
+            text[link.start : link.end],
+            text[link.target_start : link.target_end],
+        )
+        for link in record.links
+    ]
+
+
+def test_wiki_link_parts() -> None:
+    record = parse_page("See [[Page#Head|shown]] and ![[pic.png]].\n")
+    first, second = record.links
+    assert (first.kind, first.target, first.fragment, first.alias) == (
+        WIKI,
+        "Page",
+        "Head",
+        "shown",
+    )
+    assert (first.line, first.column) == (1, 5)
+    assert second.embed
+    assert second.target == "pic.png"
+
+
+def test_same_page_and_block_links() -> None:
+    first, second = parse_page("[[#Local]] [[Other#^blk-1]]\n").links
+    assert (first.target, first.fragment) == ("", "Local")
+    assert (second.target, second.fragment) == ("Other", "^blk-1")
+
+
+def test_alias_first_order() -> None:
+    (link,) = parse_page("[[shown text|Real Page]]\n", alias_first=True).links
+    assert (link.target, link.alias) == ("Real Page", "shown text")
+
+
+def test_code_comments_front_matter_are_not_links() -> None:
+    text = (
+        "---\nnote: '[[In Front Matter]]'\n---\n"
+        "`[[span]]`\n\n```\n[[fenced]]\n```\n\n    [[indented]]\n\n"
+        "<!-- [[comment]] -->\n\ntext <!-- [[inline comment]] --> [[Real]]\n"
+    )
+    assert [link.target for link in parse_page(text).links] == ["Real"]
+
+
+def test_table_escaped_pipe() -> None:
+    text = "| a | b |\n|---|---|\n| [[Page\\|shown]] | x |\n"
+    (link,) = parse_page(text).links
+    assert (link.target, link.alias) == ("Page", "shown")
+    assert text[link.start : link.end] == "[[Page\\|shown]]"
+    assert (link.line, link.column) == (3, 3)
+
+
+def test_markdown_links_and_definitions() -> None:
+    text = (
+        '> - [setup](../guide/my%20setup.md#install "t") ![alt](img/a.png)\n\n'
+        "[ref]: <other page.md#part> 'title'\n"
+    )
+    assert _spans(text) == [
+        (
+            MARKDOWN,
+            '[setup](../guide/my%20setup.md#install "t")',
+            "../guide/my%20setup.md",
+        ),
+        (IMAGE, "![alt](img/a.png)", "img/a.png"),
+        (DEFINITION, "[ref]: <other page.md#part", "other page.md"),
+    ]
+
+
+def test_crlf_and_bom_offsets() -> None:
+    text = "\ufeff# Title\r\n\r\nSee [[Next Page]].\r\n"
+    (link,) = parse_page(text).links
+    assert (link.line, link.column) == (3, 5)
+    assert text[link.target_start : link.target_end] == "Next Page"
+
+
+def test_heading_anchors_with_duplicates() -> None:
+    text = '# Intro *x*\n## Intro x\n## Setup & Run {#custom}\n<a name="legacy"></a>\n'
+    record = parse_page(text)
+    assert record.title == "Intro x"
+    assert [heading.anchor for heading in record.headings] == [
+        "intro-x",
+        "intro-x-1",
+        "setup--run",
+    ]
+    assert {"custom", "legacy"} <= record.anchors
+
+
+def test_block_ids_and_front_matter() -> None:
+    text = "---\naliases: [Alt Name]\nslug: custom/path\norphan: true\n---\nA fact. ^fact-1\n"
+    record = parse_page(text)
+    assert record.block_ids == frozenset({"fact-1"})
+    assert record.aliases == ("Alt Name",)
+    assert record.slug == "custom/path"
+    assert record.orphan
+
+
+def test_invalid_front_matter_is_recorded() -> None:
+    record = parse_page("---\naliases: [unclosed\n---\n[[A]]\n")
+    assert record.front_matter_error is not None
+    assert [link.target for link in record.links] == ["A"]
+
+
+def test_unclosed_and_multiline_brackets() -> None:
+    assert parse_page("[[no close\n[[across\nlines]]\n").links == ()
+    (link,) = parse_page("[[[x]]]\n").links
+    assert link.target == "x"
