@@ -73,6 +73,13 @@ PARITY_OPTIONS = (
         "the project root.",
     ),
     Option(
+        "url-env",
+        list,
+        ["REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"],
+        "Environment variables set to the test Redis URL before the project is "
+        "imported and in the legacy worker's environment.",
+    ),
+    Option(
         "import-paths",
         list,
         ["."],

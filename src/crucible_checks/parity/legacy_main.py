@@ -1,0 +1,21 @@
+"""Entry point of a child process that runs a project's legacy queue loop."""
+
+from __future__ import annotations
+
+import sys
+
+from crucible_checks.parity.imports import resolve
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m crucible_checks.parity.legacy_main MODULE:FUNCTION")
+        return 2
+    loop = resolve(argv[0], "legacy worker")
+    loop()
+    print(f"legacy worker {argv[0]} returned; a queue loop should run until stopped")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
