@@ -171,13 +171,17 @@ def _signature_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
 
 
 def _bind_change(old: LockedTask, new: LockedTask) -> Iterator[Change]:
-    """A bind toggle keeps messages intact when ``self`` came or went with it;
-    the locked signatures exclude ``self``, so they are then equal."""
-    if old.signature == new.signature:
+    """Report a bind toggle only when the first parameter did not come or go
+    with it; the locked signatures exclude ``self``, so adding ``bind=True``
+    together with ``self`` compares like any other signature change."""
+    before = old.signature.parameters
+    after = new.signature.parameters
+    if (new.bind and after == before[1:]) or (old.bind and after[1:] == before):
+        state = "added" if new.bind else "removed"
+        detail = f"bind=True {state} without a matching change of the first parameter"
+        yield Change("CEL006", new.name, detail, old, new)
         return
-    state = "added" if new.bind else "removed"
-    detail = f"bind=True {state} without a matching change of the first parameter"
-    yield Change("CEL006", new.name, detail, old, new)
+    yield from parameter_changes(old, new)
 
 
 def parameter_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:

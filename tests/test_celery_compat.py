@@ -1,0 +1,260 @@
+"""Task lock, compatibility modes and the tasks command, on before/after projects."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from crucible_checks.celery.compat import CHANGE_KINDS
+from crucible_checks.cli import main
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "crucible-platform"
+
+#: Each change kind as a pair of task modules: before (locked) and after.
+CASES = {
+    "CEL001": ("def old(a): ...", "def new(a): ..."),
+    "CEL002": ("def job(a): ...", "def job(a, b): ..."),
+    "CEL003": ("def job(a, b): ...", "def job(a): ..."),
+    "CEL004": ("def job(a, b): ...", "def job(b, a): ..."),
+    "CEL005": ("def job(a, lang): ...", "def job(a, language): ..."),
+    "CEL006": ("def job(a, b): ...", "def job(a, b): ...  # bind"),
+    "CEL007": ("def job(a): ...  # json", "def job(a): ...  # pickle"),
+    "CEL008": ("def job(a): ...  # low", "def job(a): ...  # high"),
+    "CEL009": ("def job(a): ...", "def job(a): ...\n\n@shared_task\ndef extra(): ..."),
+    "CEL010": ("def job(a): ...", "def job(a, b=1): ..."),
+    "CEL011": ("def job(a, b=1): ...", "def job(a, b): ..."),
+}
+EXPECTED = {
+    # code: (BACKWARD, FORWARD)
+    "CEL001": (True, False),
+    "CEL002": (True, True),
+    "CEL003": (True, True),
+    "CEL004": (True, True),
+    "CEL005": (True, True),
+    "CEL006": (True, True),
+    "CEL007": (True, True),
+    "CEL008": (True, True),
+    "CEL009": (False, True),
+    "CEL010": (False, True),
+    "CEL011": (True, False),
+}
+
+
+def _module(body: str) -> str:
+    decorator = "@shared_task"
+    if "# bind" in body:
+        decorator = "@shared_task(bind=True)"
+    for marker, option in (
+        ("# json", "serializer='json'"),
+        ("# pickle", "serializer='pickle'"),
+        ("# low", "queue='low'"),
+        ("# high", "queue='high'"),
+    ):
+        if marker in body:
+            decorator = f"@shared_task({option})"
+    return f"from celery import shared_task\n\n{decorator}\n{body}\n"
+
+
+def _project(root: Path, body: str, mode: str) -> None:
+    (root / "crucible-checks.toml").write_text(f'[celery]\ncompatibility = "{mode}"\n')
+    (root / "tasks.py").write_text(_module(body))
+
+
+def _codes(capsys: pytest.CaptureFixture[str], root: Path) -> list[str]:
+    main(["run", str(root), "--select", "CEL0", "--no-cache"])
+    lines = capsys.readouterr().out.splitlines()
+    return [line.split(": ")[1].split()[0] for line in lines if ": CEL0" in line]
+
+
+def test_change_kind_table_is_complete() -> None:
+    assert set(CASES) == set(CHANGE_KINDS) == set(EXPECTED)
+    for code, (backward, forward) in EXPECTED.items():
+        assert (CHANGE_KINDS[code].backward, CHANGE_KINDS[code].forward) == (
+            backward,
+            forward,
+        )
+
+
+@pytest.mark.parametrize("mode", ["BACKWARD", "FORWARD", "FULL", "NONE"])
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_change_kind_per_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], code: str, mode: str
+) -> None:
+    before, after = CASES[code]
+    _project(tmp_path, before, mode)
+    _lock(tmp_path, capsys)
+    _project(tmp_path, after, mode)
+    backward, forward = EXPECTED[code]
+    expected = {
+        "BACKWARD": backward,
+        "FORWARD": forward,
+        "FULL": backward or forward,
+        "NONE": False,
+    }[mode]
+    codes = _codes(capsys, tmp_path)
+    assert (code in codes) is expected
+    # A renamed task is a removed task plus an added one.
+    also = {"CEL009"} if code == "CEL001" else set()
+    assert set(codes) <= {code} | also
+
+
+def _lock(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        assert main(["tasks", "lock"]) == 0
+    finally:
+        os.chdir(cwd)
+    capsys.readouterr()
+
+
+def test_bind_added_with_self_not_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, "def job(a, b): ...", "FULL")
+    _lock(tmp_path, capsys)
+    _project(tmp_path, "def job(self, a, b): ...  # bind", "FULL")
+    assert _codes(capsys, tmp_path) == []
+
+
+def test_seed_rename_is_warning_on_example(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["run", str(EXAMPLE), "--select", "CEL", "--no-cache"])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 1
+    assert out == [
+        "app/tasks.py:20:1: CEL005 task 'app.tasks.evaluate_code': parameter 'lang' "
+        "renamed to 'language' (eval_id, code, lang) -> (eval_id, code, language) "
+        "breaks BACKWARD compatibility: arguments passed by keyword no longer match "
+        "(call sites checked, all positional: app/producer.py:24); keep the old "
+        "name, or accept both names, until old messages drain",
+        "app/tasks.py:20:1: CEL204 task 'app.tasks.evaluate_code' sets "
+        "retry_backoff, retry_jitter but it retries only through a manual retry(), "
+        "which waits countdown or default_retry_delay instead; use "
+        "autoretry_for=(...) with retry_backoff, or pass countdown= to retry()",
+        "Found 2 findings (2 warnings).",
+    ]
+
+
+def test_rename_with_keyword_call_is_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, "def job(a, lang): ...", "BACKWARD")
+    _lock(tmp_path, capsys)
+    _project(tmp_path, "def job(a, language): ...", "BACKWARD")
+    (tmp_path / "producer.py").write_text(
+        "from tasks import job\n\njob.delay(1, language='py')\n"
+    )
+    main(["run", str(tmp_path), "--select", "CEL005", "--no-cache"])
+    out = capsys.readouterr().out
+    assert "tasks.py:4:1: CEL005 " in out
+    assert "(a call site passes it by keyword)" in out
+    assert "Found 1 finding (1 error)." in out
+
+
+def test_lock_file_sorted_and_stable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, "def b(x): ...\n\n@shared_task\ndef a(y=1, *, z): ...", "FULL")
+    _lock(tmp_path, capsys)
+    text = (tmp_path / "celery-tasks.lock.json").read_text()
+    document = json.loads(text)
+    assert list(document["tasks"]) == ["tasks.a", "tasks.b"]
+    assert document["tasks"]["tasks.a"]["parameters"] == [
+        {"default": "1", "kind": "positional", "name": "y"},
+        {"kind": "keyword-only", "name": "z"},
+    ]
+    _lock(tmp_path, capsys)
+    assert (tmp_path / "celery-tasks.lock.json").read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "celery-tasks.lock.json:1:2: invalid JSON in lock file"),
+        ('{"version": 1}', "lock file has no 'tasks' table"),
+        ('{"version": 9, "tasks": {}}', "lock file version 9 is not supported"),
+        (
+            '{"version": 1, "tasks": {"t": {"parameters": [{"name": "a", '
+            '"kind": "weird"}]}}}',
+            "parameter 'a' has invalid kind 'weird'",
+        ),
+    ],
+)
+def test_malformed_lock_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    _project(tmp_path, "def job(a): ...", "BACKWARD")
+    (tmp_path / "celery-tasks.lock.json").write_text(content)
+    assert main(["run", str(tmp_path), "--select", "CEL0", "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "regenerate it with 'crucible-checks tasks lock'" in err
+
+
+def test_unknown_mode_is_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, "def job(a): ...", "SIDEWAYS")
+    assert main(["run", str(tmp_path), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert "'compatibility' must be one of 'BACKWARD', 'FORWARD', 'FULL', 'NONE'" in err
+
+
+def test_skipped_file_tasks_not_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, "def job(a): ...", "BACKWARD")
+    _lock(tmp_path, capsys)
+    (tmp_path / "tasks.py").write_text(
+        textwrap.dedent(
+            """\
+            from celery import shared_task
+
+            @shared_task
+            def job(a):
+                match a:
+                    case 1 if (x := 2:
+                        pass
+            """
+        )
+    )
+    assert main(["run", str(tmp_path), "--select", "CEL", "--no-cache"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2
+    assert out[0].startswith("tasks.py:6:")
+    assert " CEL013 file skipped by the task index: syntax error" in out[0]
+    assert out[1] == "Found 1 finding (1 warning)."
+
+
+def test_against_git_revision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    _project(tmp_path, "def job(a, lang): ...", "BACKWARD")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=tmp_path, check=True)
+    _project(tmp_path, "def job(a, language): ...", "BACKWARD")
+    import os
+
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        status = main(["tasks", "list", "--against", "HEAD"])
+    finally:
+        os.chdir(cwd)
+    assert status == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "CEL005 parameter-renamed: task 'tasks.job': parameter 'lang' renamed to "
+        "'language'",
+        "1 task changes break BACKWARD compatibility.",
+    ]
