@@ -90,7 +90,7 @@ def _add_tasks(
     result: Topology, index: TaskIndex, routing: Routing, python: PythonIndex
 ) -> None:
     explicit_lines = {
-        (send.location.path, send.location.line)
+        (send.location.path, send.call_line)
         for facts in python.by_path.values()
         for send in facts.sends
     }
@@ -116,7 +116,7 @@ def _note_use(
         call.keywords is None and call.method == "apply_async"
     ):
         return
-    if any((call.path, line) in explicit_lines for line in (call.line, call.line + 1)):
+    if (call.path, call.line) in explicit_lines:
         return
     task = index.task_for_call(call)
     if task is not None:
@@ -149,9 +149,9 @@ def _add_task(
     elif not uses:
         return
     else:
-        default = routing.default_queue
-        reason = "" if default is not None else "task_default_queue is computed"
-        producer = Producer(where, default, Via.DEFAULT, name, reason)
+        # The task does not pick its queue, so the calls are the producers.
+        _add_by_name(result, name, routing, uses)
+        return
     _add_producer(result, producer, uses)
 
 

@@ -57,6 +57,7 @@ class Send:
     values: tuple[Value, ...]
     call: str
     task: str
+    call_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,14 @@ class _Collector(ast.NodeVisitor):
         task = self._task_reference(node, func.value, method)
         if queue is not None:
             values = read_values(queue)
-            self.facts.sends.append(Send(self.where(queue), values, method, task))
+            self.facts.sends.append(
+                Send(self.where(queue), values, method, task, node.lineno)
+            )
         elif _has_double_star(node):
             unknown = (Value(text="**options"),)
-            self.facts.sends.append(Send(self.where(node), unknown, method, task))
+            self.facts.sends.append(
+                Send(self.where(node), unknown, method, task, node.lineno)
+            )
 
     def _task_reference(self, node: ast.Call, receiver: ast.expr, method: str) -> str:
         if method == "send_task" and node.args:
@@ -225,7 +230,9 @@ class _Collector(ast.NodeVisitor):
             task = "=" + first.value
         if queue is not None:
             values = read_values(queue)
-            self.facts.sends.append(Send(self.where(queue), values, "signature", task))
+            self.facts.sends.append(
+                Send(self.where(queue), values, "signature", task, node.lineno)
+            )
 
     def _list_call(self, node: ast.Call, method: str) -> None:
         roles = _LIST_COMMANDS[method]

@@ -16,7 +16,7 @@ from crucible_checks.python_source import read_python
 from crucible_checks.queues.python_facts import PythonFacts, Value, collect_facts
 
 #: Bump when the shape of `PythonFacts` changes, so old cache entries are dropped.
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 
 
 @dataclass

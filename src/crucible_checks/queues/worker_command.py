@@ -28,7 +28,6 @@ _GLOBAL_VALUE_OPTIONS = frozenset(
 _SHELL_OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")"})
 _VARIABLE = re.compile(
     r"\$\{(?P<braced>\w+)(?:(?P<operator>:?[-=])(?P<default>[^}]*))?\}"
-    r"|\$\((?P<make>\w+)\)"
     r"|\$(?P<plain>[A-Za-z_]\w*)"
 )
 
@@ -160,6 +159,11 @@ def _queue_list(
         return None
     names: list[str] = []
     for value in values:
+        if "{{" in value or "{%" in value:
+            raise UnknownValue(
+                f"queues come from the template expression {value!r}; set them "
+                "with literal names or under 'environment'"
+            )
         expanded = expand_variables(value, environment)
         names.extend(name.strip() for name in expanded.split(",") if name.strip())
     return tuple(dict.fromkeys(names))
@@ -180,14 +184,14 @@ def _concurrency(words: Sequence[str], environment: Mapping[str, str]) -> str:
 
 
 def expand_variables(value: str, environment: Mapping[str, str]) -> str:
-    """Expand ``$NAME``, ``${NAME}``, ``${NAME:-default}`` and ``$(NAME)``.
+    """Expand ``$NAME``, ``${NAME}`` and ``${NAME:-default}``.
 
     Raise `UnknownValue` for a variable with neither a value in
     ``environment`` nor a default.
     """
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group("braced") or match.group("make") or match.group("plain")
+        name = match.group("braced") or match.group("plain")
         if name in environment and (
             environment[name] or match.group("operator") not in (":-", ":=")
         ):

@@ -25,6 +25,7 @@ _DOCKER_INSTRUCTION = re.compile(r"^(?:CMD|ENTRYPOINT|RUN)\s+(?P<command>.*)$", 
 _SHELL_ASSIGNMENT = re.compile(
     r"^(?:export\s+)?(?P<name>[A-Za-z_]\w*)\s*(?::=|\?=|=)\s*(?P<value>\S*)\s*$"
 )
+_MAKE_VARIABLE = re.compile(r"\$\((\w+)\)")
 _MENTIONS_WORKER = re.compile(r"\bcelery\b.*\bworker\b")
 
 
@@ -114,7 +115,9 @@ def _command_part(line: str, kind: str) -> tuple[str | None, str | None]:
 
 
 def _strip_make_prefix(line: str) -> str:
-    return line.lstrip("@-+ \t").replace("$$", "$")
+    """Drop a recipe's echo and error prefixes, and write ``$(NAME)`` as ``${NAME}``."""
+    command = _MAKE_VARIABLE.sub(r"${\1}", line.lstrip("@-+ \t"))
+    return command.replace("$$", "$")
 
 
 def _add_worker(

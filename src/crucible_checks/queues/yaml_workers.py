@@ -25,14 +25,14 @@ _COMMAND_KEYS = ("entrypoint", "command", "args")
 
 def scan_yaml(relative: str, text: str, environment: Mapping[str, str]) -> LineScan:
     """Return the workers of every compose service or container in a YAML file."""
+    if "{{" in text or "{%" in text:
+        # A Helm or Jinja template is YAML only after rendering, so its lines
+        # are read as plain command lines instead.
+        return scan_text(relative, text, "shell", environment)
     scan = LineScan([], [])
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as error:
-        if "{{" in text:
-            # A Helm or Jinja template is YAML only after rendering, so its
-            # lines are read as plain command lines instead.
-            return scan_text(relative, text, "shell", environment)
         scan.problems.append(_yaml_problem(relative, error))
         return scan
     for document in documents:
