@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import skip_unless
 
 from crucible_checks.docs.graph_export import DocGraph, GraphEdge, GraphNode, NodeKind
 from crucible_checks.docs.graph_html import render_html
+from tests.conftest import skip_unless
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -14,6 +14,7 @@ from crucible_checks.docs.link_checks import (
     DeadRelativeLink,
     DeadWikiLink,
 )
+from crucible_checks.docs.mentions import UnlinkedMention
 from crucible_checks.docs.orphans import OrphanPage
 from crucible_checks.docs.settings import FAMILY, OPTIONS
 from crucible_checks.hookspecs import hookimpl
@@ -39,6 +40,7 @@ def crucible_checks_checks() -> list[Check]:
         DeadRelativeLink(),
         AmbiguousPage(),
         OrphanPage(),
+        UnlinkedMention(),
     ]
 
 
