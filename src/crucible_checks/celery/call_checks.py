@@ -55,7 +55,7 @@ def call_mismatches(
 ) -> Iterator[Finding]:
     for call in index.calls:
         task = index.task_for_call(call)
-        if task is None or call.partial or not task.options_complete:
+        if task is None or call.partial or task.wrapped or not task.options_complete:
             continue
         problem = argument_problem(task.signature, call)
         if problem is not None:

@@ -181,6 +181,9 @@ class Task:
     retry_calls: tuple[RetryCall, ...] = ()
     first_parameter: str | None = None
     options_complete: bool = True
+    #: Another decorator sits between the task decorator and the function, so
+    #: the signature Celery sees may differ from the one in source.
+    wrapped: bool = False
 
     @property
     def display_name(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -121,7 +122,9 @@ class TaskScanner:
         call_options = self._keywords(node) if isinstance(node, ast.Call) else {}
         complete = not _has_splat(node)
         if self._is_task_decorator(func):
-            return _Decorator(call_options, complete)
+            # A project's own decorator may add options and retries of its own.
+            builtin = _is_builtin_decorator(func)
+            return _Decorator(call_options, complete and builtin)
         if isinstance(func, ast.Name) and func.id in self.aliases:
             merged = {**self.aliases[func.id].options, **call_options}
             return _Decorator(merged, complete)
@@ -137,11 +140,12 @@ class TaskScanner:
     # Functions -------------------------------------------------------------
 
     def _scan_function(self, node: FunctionNode, owner: str) -> None:
-        for decorator_node in node.decorator_list:
+        for position, decorator_node in enumerate(node.decorator_list):
             decorator = self._decorator(decorator_node)
             if decorator is not None:
                 task = self._function_task(node, owner, decorator)
-                self.facts.tasks.append(task)
+                wrapped = position < len(node.decorator_list) - 1
+                self.facts.tasks.append(dataclasses.replace(task, wrapped=wrapped))
                 return
         self._remember_pending(node, owner)
 
@@ -281,6 +285,13 @@ def function_parameters(arguments: ast.arguments) -> list[Parameter]:
     if arguments.kwarg is not None:
         result.append(Parameter(arguments.kwarg.arg, VAR_KEYWORD))
     return result
+
+
+def _is_builtin_decorator(node: ast.expr) -> bool:
+    parts = dotted_parts(node)
+    return bool(parts) and (
+        parts[-1] in _BUILTIN_DECORATORS or (parts[-1] == "task" and len(parts) > 1)
+    )
 
 
 def _explicit_name(options: dict[str, Value]) -> str | Expr:
