@@ -126,6 +126,7 @@ class Vault:
             name = page.record.slug or _without_md(page.docs_path)
             self.names.add(page.path, name, aliases)
         self._outgoing: dict[str, list[tuple[Link, Resolution]]] = {}
+        self._resolved: dict[tuple[str, str], Resolution] = {}
         self._backlinks: dict[str, list[tuple[str, Link]]] | None = None
 
     def outgoing(self, source: str) -> list[tuple[Link, Resolution]]:
@@ -163,7 +164,21 @@ class Vault:
         return self.resolve_name(link.target, source)
 
     def resolve_name(self, target: str, source: str) -> Resolution:
-        """Resolve a wiki link name (without ``#`` and ``|`` parts) from ``source``."""
+        """Resolve a wiki link name (without ``#`` and ``|`` parts) from ``source``.
+
+        Results are kept per name, and per folder too where the folder matters
+        (relative names, and the nearest of several pages or files).
+        """
+        if not target:
+            return Resolution(PAGE, (source,))
+        key = (target, posixpath.dirname(source))
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolve_name(target, source)
+            self._resolved[key] = found
+        return found
+
+    def _resolve_name(self, target: str, source: str) -> Resolution:
         if not target:
             return Resolution(PAGE, (source,))
         folder = (
