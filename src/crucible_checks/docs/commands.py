@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Protocol
 
+from crucible_checks.docs.graph_commands import GRAPH_ACTIONS
 from crucible_checks.docs.move import apply_move, plan_move
 from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.docs.wanted import wanted_pages
@@ -98,7 +99,7 @@ def _relative(root: Path, path: Path) -> str:
 
 
 #: The actions of ``crucible-checks docs``; add an entry to add ``docs NAME``.
-ACTIONS: list[DocsAction] = [WantedAction(), MoveAction()]
+ACTIONS: list[DocsAction] = [WantedAction(), MoveAction(), *GRAPH_ACTIONS]
 
 
 class DocsCommand:

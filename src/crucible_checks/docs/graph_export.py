@@ -7,6 +7,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from crucible_checks.docs.orphans import is_exempt
+from crucible_checks.docs.resolve import MISSING
+from crucible_checks.docs.vault import Vault
+
 
 class NodeKind(str, enum.Enum):
     """Whether a node is an existing page or the target of dead links."""
@@ -19,9 +23,9 @@ class NodeKind(str, enum.Enum):
 class GraphNode:
     """A page, or a missing page that dead links point to.
 
-    ``id`` is the page's permalink; for a missing page it is the slug of the
-    dead link target. ``path`` is the page's file relative to the project root,
-    empty for a missing page.
+    ``id`` is the page's path relative to the project root; for a missing page
+    it is ``missing:`` and the dead link's target. ``path`` is empty for a
+    missing page.
     """
 
     id: str
@@ -65,6 +69,41 @@ class DocGraph:
 
 
 FORMATS = ("json", "dot", "mermaid", "html")
+MISSING_PREFIX = "missing:"
+
+
+def page_graph(vault: Vault) -> DocGraph:
+    """Return the page graph of a vault: pages, missing pages and the links.
+
+    Self-links, ambiguous links and links to attachments make no edge. A dead
+    link makes an edge to a missing page, whose id is ``missing:`` and the
+    name it was looked up by.
+    """
+    backlinks = vault.backlinks()
+    nodes = [
+        GraphNode(
+            path,
+            page.title,
+            path,
+            orphan=path not in backlinks and not is_exempt(vault, page),
+        )
+        for path, page in vault.pages.items()
+    ]
+    edges = [
+        GraphEdge(source, target)
+        for source, target, _link in vault.edges()
+        if source != target
+    ]
+    missing: dict[str, GraphNode] = {}
+    for source in vault.pages:
+        for _link, resolution in vault.outgoing(source):
+            if resolution.status == MISSING:
+                node_id = MISSING_PREFIX + resolution.name
+                missing.setdefault(
+                    node_id, GraphNode(node_id, resolution.name, kind=NodeKind.MISSING)
+                )
+                edges.append(GraphEdge(source, node_id))
+    return DocGraph.build([*nodes, *missing.values()], edges)
 
 
 def missing_ids(graph: DocGraph) -> frozenset[str]:

@@ -111,17 +111,17 @@ def build_names(
     return NameIndex(names)
 
 
-def link_target(vault: Vault, path: str, name: str) -> str:
+def link_target(vault: Vault, path: str, name: str, written_in: str = "") -> str:
     """Return the name to write in a wiki link so it reaches the page ``path``.
 
-    The name itself when it resolves to the page, else the file name, else the
-    path from the docs root.
+    The name itself when it resolves to the page from the page ``written_in``
+    (by default ``path``), else the file name, else the path from the docs root.
     """
     page = vault.pages[path]
     for candidate in (name, page.name, _without_md(page.docs_path)):
         if _UNSAFE_IN_LINK.search(candidate):
             continue
-        resolution = vault.resolve_name(candidate, path)
+        resolution = vault.resolve_name(candidate, written_in or path)
         if resolution.status == PAGE and resolution.paths[0] == path:
             return candidate
     return _without_md(page.docs_path)

@@ -7,6 +7,8 @@ import pluggy
 from crucible_checks.checks import Check, Family
 from crucible_checks.commands import Command
 from crucible_checks.docs import hookspecs as docs_hookspecs
+from crucible_checks.docs.backlinks import OPTIONS as BACKLINKS_OPTIONS
+from crucible_checks.docs.backlinks_check import StaleBacklinks
 from crucible_checks.docs.commands import DocsCommand
 from crucible_checks.docs.link_checks import (
     AmbiguousPage,
@@ -28,7 +30,11 @@ def crucible_checks_add_hookspecs(pluginmanager: pluggy.PluginManager) -> None:
 @hookimpl
 def crucible_checks_families() -> list[Family]:
     return [
-        Family(FAMILY, "Wiki links, anchors, orphan pages and the docs graph.", OPTIONS)
+        Family(
+            FAMILY,
+            "Wiki links, anchors, orphan pages and the docs graph.",
+            OPTIONS + BACKLINKS_OPTIONS,
+        )
     ]
 
 
@@ -40,6 +46,7 @@ def crucible_checks_checks() -> list[Check]:
         DeadRelativeLink(),
         AmbiguousPage(),
         OrphanPage(),
+        StaleBacklinks(),
         UnlinkedMention(),
     ]
 

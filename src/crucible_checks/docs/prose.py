@@ -22,7 +22,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from crucible_checks.cache import content_hash
-from crucible_checks.docs.generated_section import generated_spans
+from crucible_checks.docs.generated_section import (
+    Section,
+    find_section,
+    generated_spans,
+)
 from crucible_checks.docs.markdown_rules import wiki_link_rule
 from crucible_checks.docs.source_map import InlineMap, SourceText
 from crucible_checks.docs.vault import Vault
@@ -47,10 +51,12 @@ _INLINE_TRIGGER = re.compile(r"[`\[<&\\]")
 _URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.|\bmailto:)[^\s<>]*")
 WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
+#: The name in the markers of the generated backlinks section.
+BACKLINKS_SECTION = "backlinks"
 SHARED_KEY = "docs.prose"
 CACHE_NAMESPACE = "docs-prose"
 #: Raise when `PageProse` or the scan changes, so old cache entries are dropped.
-PROSE_VERSION = 2
+PROSE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -66,11 +72,28 @@ class Prose:
 
 
 @dataclass(frozen=True)
+class SourceLine:
+    """A line of the page that contains a link: its number, offset and text."""
+
+    number: int
+    offset: int
+    text: str
+
+
+@dataclass(frozen=True)
 class PageProse:
-    """The prose runs of a page and its word count (prose, link text, headings)."""
+    """What the graph tools read from a page's text besides its links.
+
+    ``words`` counts prose, link text and headings. ``link_lines`` are the
+    lines with a ``[`` (where links are), which backlinks quote as context.
+    ``backlinks`` is the page's backlinks section as written, if it has one.
+    """
 
     words: int
     runs: tuple[Prose, ...]
+    link_lines: tuple[SourceLine, ...] = ()
+    backlinks: Section | None = None
+    backlinks_text: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +140,20 @@ def read_prose(text: str) -> PageProse:
         words += count
         if not context["heading"]:
             runs.extend(found)
-    return PageProse(words, tuple(runs))
+    section = find_section(text, BACKLINKS_SECTION)
+    section_text = ""
+    if section is not None and section.end is not None:
+        section_text = text[section.start : section.end]
+    return PageProse(words, tuple(runs), _link_lines(source), section, section_text)
+
+
+def _link_lines(source: SourceText) -> tuple[SourceLine, ...]:
+    lines = []
+    for index, start in enumerate(source.line_starts):
+        line = source.line(index)
+        if "[" in line:
+            lines.append(SourceLine(index + 1, start + source.base, line))
+    return tuple(lines)
 
 
 def _track(context: dict[str, bool], kind: str) -> None:

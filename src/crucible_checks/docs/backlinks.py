@@ -1,0 +1,269 @@
+"""Backlinks: for each page, the pages that link to it and the linking text.
+
+They are written either as a generated section at the end of each page, or as
+one JSON index for a site generator (the ``backlinks`` docs option). Links
+inside generated sections are not part of the graph, so a backlinks section
+never creates the backlinks of another page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
+from crucible_checks.docs.generated_section import (
+    newline_of,
+    render_section,
+    splice_section,
+)
+from crucible_checks.docs.mentions import link_target
+from crucible_checks.docs.prose import BACKLINKS_SECTION, PageProse, SourceLine
+from crucible_checks.docs.records import DEFINITION, Link
+from crucible_checks.docs.settings import FAMILY
+from crucible_checks.docs.vault import Vault
+from crucible_checks.findings import Severity
+
+SECTION_MODE = "section"
+JSON_MODE = "json"
+NO_BACKLINKS = "No other page links here."
+MAX_CONTEXTS = 3
+MAX_CONTEXT_LENGTH = 160
+
+OPTIONS = (
+    Option(
+        "backlinks",
+        str,
+        SECTION_MODE,
+        "where `docs backlinks` writes each page's backlinks: 'section' (a "
+        "generated section at the end of each page) or 'json' (one index file)",
+        choices=(SECTION_MODE, JSON_MODE),
+    ),
+    Option(
+        "backlinks-file",
+        str,
+        "backlinks.json",
+        "the JSON index that `docs backlinks` writes in 'json' mode, relative to "
+        "the project root",
+    ),
+    Option(
+        "backlinks-heading",
+        str,
+        "## Backlinks",
+        "the first line of each generated backlinks section",
+    ),
+)
+
+_WIKI = re.compile(r"!?\[\[([^\]\n]*)\]\]")
+_MARKDOWN = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_LEADING_MARKUP = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)]|#{1,6})?[ \t]+")
+_REFERENCE = re.compile(r"\[([^\]\n]*)\](?:\[[^\]\n]*\])?")
+_ESCAPED = re.compile(r"([\\\[\]<>])")
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """A page that links to another page, with the text around its links."""
+
+    source: str
+    title: str
+    contexts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BacklinkSettings:
+    """The backlinks options of the docs family."""
+
+    mode: str = SECTION_MODE
+    index_file: str = "backlinks.json"
+    heading: str = "## Backlinks"
+
+    @classmethod
+    def of(cls, options: Mapping[str, OptionValue]) -> BacklinkSettings:
+        return cls(
+            mode=str(options.get("backlinks", SECTION_MODE)),
+            index_file=str(options.get("backlinks-file", "backlinks.json")),
+            heading=str(options.get("backlinks-heading", "## Backlinks")),
+        )
+
+
+def collect_backlinks(
+    vault: Vault, prose: Mapping[str, PageProse]
+) -> dict[str, list[Backlink]]:
+    """Return, for each linked page, its backlinks sorted by title and path."""
+    lines_of = {path: _lines_by_number(page) for path, page in prose.items()}
+    by_target: dict[str, dict[str, list[Link]]] = defaultdict(dict)
+    for target, links in vault.backlinks().items():
+        for source, link in links:
+            by_target[target].setdefault(source, []).append(link)
+    collected = {}
+    for target, sources in by_target.items():
+        backlinks = [
+            Backlink(
+                source,
+                vault.pages[source].title,
+                _contexts(links, lines_of.get(source, {}), vault.settings.alias_first),
+            )
+            for source, links in sources.items()
+        ]
+        collected[target] = sorted(
+            backlinks, key=lambda item: (item.title.casefold(), item.source)
+        )
+    return collected
+
+
+def _lines_by_number(prose: PageProse) -> dict[int, SourceLine]:
+    return {line.number: line for line in prose.link_lines}
+
+
+def _contexts(
+    links: list[Link], lines: Mapping[int, SourceLine], alias_first: bool
+) -> tuple[str, ...]:
+    """Return the distinct lines of the links as plain text, at most a few."""
+    found: list[str] = []
+    for link in links:
+        if link.kind == DEFINITION:
+            continue  # A definition line repeats the URL, not the linking text.
+        line = lines.get(link.line)
+        if line is None:
+            continue
+        context = plain_context(line.text, alias_first)
+        if context and context not in found:
+            found.append(context)
+    return tuple(found[:MAX_CONTEXTS])
+
+
+def plain_context(line: str, alias_first: bool = False) -> str:
+    """Return a line as plain text: links become their shown text, emphasis,
+    code and table markup go, and what could still read as markup is escaped."""
+
+    def wiki_text(match: re.Match[str]) -> str:
+        inner = match.group(1).replace("\\|", "|")
+        first, bar, second = inner.partition("|")
+        if bar:
+            return first if alias_first else second
+        return first.partition("#")[0] or first
+
+    text = _WIKI.sub(wiki_text, line)
+    text = _MARKDOWN.sub(lambda match: match.group(1), text)
+    text = _REFERENCE.sub(lambda match: match.group(1), text)
+    text = _LEADING_MARKUP.sub("", text)
+    text = text.replace("*", "").replace("`", "").strip().strip("|")
+    text = " ".join(text.replace("|", ";").split())
+    if len(text) > MAX_CONTEXT_LENGTH:
+        text = text[: MAX_CONTEXT_LENGTH - 1].rstrip() + "\u2026"
+    return _ESCAPED.sub(r"\\\1", text)
+
+
+def render_backlinks(
+    vault: Vault,
+    page: str,
+    backlinks: list[Backlink],
+    settings: BacklinkSettings,
+    newline: str,
+) -> str:
+    """Return the generated backlinks section of ``page``, markers included."""
+    body = [settings.heading, ""]
+    if not backlinks:
+        body.append(NO_BACKLINKS)
+    for backlink in backlinks:
+        link = _wiki_link(vault, page, backlink)
+        context = " \u2026 ".join(backlink.contexts)
+        body.append(f"- {link}: {context}" if context else f"- {link}")
+    return render_section(BACKLINKS_SECTION, body, newline)
+
+
+def _wiki_link(vault: Vault, page: str, backlink: Backlink) -> str:
+    target = link_target(vault, backlink.source, backlink.title, written_in=page)
+    title = " ".join(backlink.title.split())
+    if title == target or re.search(r"[\[\]|]", title):
+        return f"[[{target}]]"
+    if vault.settings.alias_first:
+        return f"[[{title}|{target}]]"
+    return f"[[{target}|{title}]]"
+
+
+def updated_page(
+    vault: Vault,
+    page: str,
+    text: str,
+    backlinks: list[Backlink],
+    settings: BacklinkSettings,
+) -> str:
+    """Return the page's text with its backlinks section written or rewritten.
+
+    A page with no backlinks and no section is returned unchanged. Raises
+    ValueError for a section whose end marker is missing.
+    """
+    has_section = f"crucible-checks:{BACKLINKS_SECTION}:begin" in text
+    if not backlinks and not has_section:
+        return text
+    section = render_backlinks(vault, page, backlinks, settings, newline_of(text))
+    return splice_section(text, BACKLINKS_SECTION, section)
+
+
+def json_index(vault: Vault, backlinks: Mapping[str, list[Backlink]]) -> str:
+    """Return the JSON index of every page's backlinks, pages in path order."""
+    pages = {}
+    for path, page in sorted(vault.pages.items()):
+        pages[path] = {
+            "title": page.title,
+            "permalink": page.permalink,
+            "backlinks": [
+                {
+                    "path": item.source,
+                    "title": item.title,
+                    "permalink": vault.pages[item.source].permalink,
+                    "context": list(item.contexts),
+                }
+                for item in backlinks.get(path, [])
+            ],
+        }
+    return json.dumps({"pages": pages}, indent=2, ensure_ascii=False) + "\n"
+
+
+STALE_BACKLINKS = CheckInfo(
+    code="DOC101",
+    name="stale-backlinks",
+    family=FAMILY,
+    summary="A generated backlinks section, or the backlinks index, is out of date.",
+    explanation=(
+        "`crucible-checks docs backlinks` writes, for each page, the pages that link "
+        "to it: as a section between `<!-- crucible-checks:backlinks:begin -->` and "
+        "`<!-- crucible-checks:backlinks:end -->` at the end of the page, or as one "
+        'JSON index (docs option `backlinks = "json"`). When links change, the '
+        "section or index no longer matches; this check reports it. Pages without "
+        "a section are not reported. `run --fix` rewrites only the stale sections, "
+        "leaving every other byte of the page as it was."
+    ),
+    bad_example=(
+        "<!-- crucible-checks:backlinks:begin -->\n## Backlinks\n\n"
+        "- [[removed-page]]: this page no longer links here\n"
+        "<!-- crucible-checks:backlinks:end -->"
+    ),
+    good_example="The section as `crucible-checks docs backlinks` writes it.",
+    severity=Severity.WARNING,
+    scope=Scope.PROJECT,
+)
+
+
+def changed_sections(
+    vault: Vault,
+    prose: Mapping[str, PageProse],
+    backlinks: Mapping[str, list[Backlink]],
+    settings: BacklinkSettings,
+) -> Iterable[tuple[str, PageProse, str]]:
+    """Yield ``(page, prose, expected section)`` for each stale backlinks section."""
+    for path in sorted(prose):
+        page = prose[path]
+        if page.backlinks is None or path not in vault.pages:
+            continue
+        newline = newline_of(page.backlinks_text) if page.backlinks_text else "\n"
+        expected = render_backlinks(
+            vault, path, backlinks.get(path, []), settings, newline
+        )
+        if page.backlinks.end is None or expected != page.backlinks_text:
+            yield path, page, expected
