@@ -45,6 +45,10 @@ class Route:
         return self.key if isinstance(self.key, str) else self.key.text
 
     @property
+    def is_regex(self) -> bool:
+        return isinstance(self.key, RegexKey)
+
+    @property
     def is_pattern(self) -> bool:
         return isinstance(self.key, RegexKey) or (
             isinstance(self.key, str) and "*" in self.key
@@ -59,6 +63,11 @@ class Route:
                 return fnmatch.fnmatchcase(task_name, self.key)
             return task_name == self.key
         return False
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """Return the line and column of this route's key."""
+        return self.fact.position(self.key)
 
     @property
     def queue(self) -> str | None:
@@ -79,6 +88,11 @@ class BeatEntry:
     entry: str
     task: str
     fact: ConfigFact
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """Return the line and column of this entry's key."""
+        return self.fact.position(self.entry)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import difflib
 import fnmatch
 from collections.abc import Iterator
 
+from crucible_checks.celery.appconfig import Route
 from crucible_checks.celery.base import IndexCheck, finding, info
 from crucible_checks.celery.index import TaskIndex
 from crucible_checks.celery.model import CallSite, Signature
@@ -135,11 +136,12 @@ def unknown_names(
             )
     for entry in index.config.beat_entries:
         if not _known(entry.task, index, external):
+            line, column = entry.position
             yield finding(
                 check,
                 entry.fact.path,
-                entry.fact.line,
-                entry.fact.column,
+                line,
+                column,
                 f"beat_schedule entry {entry.entry!r} names task {entry.task!r}, "
                 f"which no module defines{_suggestion(entry.task, index)}",
                 entry.task,
@@ -167,15 +169,20 @@ def dead_routes(
             fnmatch.fnmatchcase(route.key, pattern) for pattern in external
         ):
             continue
+        line, column = route.position
         yield finding(
             check,
             route.fact.path,
-            route.fact.line,
-            route.fact.column,
-            f"task_routes key {route.pattern_text!r} matches no task, so it routes "
+            line,
+            column,
+            f"task_routes key {_key_text(route)} matches no task, so it routes "
             f"nothing{_suggestion(route.pattern_text, index)}",
             route.pattern_text,
         )
+
+
+def _key_text(route: Route) -> str:
+    return route.pattern_text if route.is_regex else repr(route.pattern_text)
 
 
 CHECKS = [

@@ -226,3 +226,13 @@ class ConfigFact:
     path: str
     line: int
     column: int = 1
+    #: Where each key of a dict literal value sits, as (key, line, column), so
+    #: a finding about one ``task_routes`` or ``beat_schedule`` entry points at it.
+    entries: tuple[tuple[str | Expr | RegexKey, int, int], ...] = ()
+
+    def position(self, key: str | Expr | RegexKey) -> tuple[int, int]:
+        """Return the line and column of ``key`` in the value, else of the setting."""
+        for entry, line, column in self.entries:
+            if entry == key:
+                return line, column
+        return self.line, self.column

@@ -124,6 +124,9 @@ def _option_arguments(
     keywords.pop("args", None)
     keywords.pop("kwargs", None)
     options = {key: evaluate(value, names.constants) for key, value in keywords.items()}
+    if kwargs_node is None and any(k.arg is None for k in node.keywords):
+        # A ``**options`` splat may carry ``kwargs=``, so the keywords are unknown.
+        return _count(args_node), None, options
     return _count(args_node), _keyword_names(kwargs_node), options
 
 

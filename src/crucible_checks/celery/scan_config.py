@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from crucible_checks.celery.literals import call_name, evaluate
-from crucible_checks.celery.model import ConfigFact
+from crucible_checks.celery.literals import call_name, evaluate, source_text
+from crucible_checks.celery.model import ConfigFact, Expr, RegexKey
 from crucible_checks.celery.scan_context import ModuleNames
 
 SETTINGS = (
@@ -76,9 +76,12 @@ def _module_settings(
         for target in targets:
             key = setting_key(target.id) if isinstance(target, ast.Name) else None
             if key is not None and statement.value is not None:
-                value = evaluate(statement.value, names.constants)
-                yield ConfigFact(
-                    key, value, path, statement.lineno, target.col_offset + 1
+                yield _fact(
+                    key,
+                    statement.value,
+                    path,
+                    (statement.lineno, target.col_offset + 1),
+                    names,
                 )
 
 
@@ -98,10 +101,8 @@ def _call_settings(
         key = _BROKER_KEYWORD.get(name) if not is_update else None
         key = key or setting_key(name)
         if key is not None:
-            value = evaluate(keyword.value, names.constants)
-            yield ConfigFact(
-                key, value, path, keyword.value.lineno, keyword.col_offset + 1
-            )
+            where = (keyword.value.lineno, keyword.col_offset + 1)
+            yield _fact(key, keyword.value, path, where, names)
     if is_update and node.args and isinstance(node.args[0], ast.Dict):
         yield from _dict_settings(node.args[0], path, names)
 
@@ -113,10 +114,8 @@ def _dict_settings(
         if isinstance(key_node, ast.Constant) and isinstance(key_node.value, str):
             key = setting_key(key_node.value)
             if key is not None:
-                value = evaluate(value_node, names.constants)
-                yield ConfigFact(
-                    key, value, path, key_node.lineno, key_node.col_offset + 1
-                )
+                where = (key_node.lineno, key_node.col_offset + 1)
+                yield _fact(key, value_node, path, where, names)
 
 
 def _conf_assignment(
@@ -132,5 +131,34 @@ def _conf_assignment(
                 name = index.value
         key = None if name is None else setting_key(name)
         if key is not None:
-            value = evaluate(node.value, names.constants)
-            yield ConfigFact(key, value, path, node.lineno, target.col_offset + 1)
+            where = (node.lineno, target.col_offset + 1)
+            yield _fact(key, node.value, path, where, names)
+
+
+def _fact(
+    key: str,
+    node: ast.expr,
+    path: str,
+    where: tuple[int, int],
+    names: ModuleNames,
+) -> ConfigFact:
+    value = evaluate(node, names.constants)
+    line, column = where
+    return ConfigFact(key, value, path, line, column, _entries(node, names))
+
+
+def _entries(
+    node: ast.expr, names: ModuleNames
+) -> tuple[tuple[str | Expr | RegexKey, int, int], ...]:
+    """Return the position of each key of a dict literal, as `ConfigFact` keeps."""
+    if not isinstance(node, ast.Dict):
+        return ()
+    found: list[tuple[str | Expr | RegexKey, int, int]] = []
+    for key_node in node.keys:
+        if key_node is None:
+            continue
+        key = evaluate(key_node, names.constants)
+        if not isinstance(key, (str, RegexKey)):
+            key = Expr(source_text(key_node))
+        found.append((key, key_node.lineno, key_node.col_offset + 1))
+    return tuple(found)
