@@ -225,7 +225,10 @@ def memory_method() -> str:
     """Describe how peak memory is measured with the installed packages."""
     if psutil is not None:
         return "sum of resident memory over the process tree, sampled every 10 ms"
-    return "max resident memory of the largest single process (wait4 rusage)"
+    return (
+        "max resident memory of the largest single process (wait4 rusage), "
+        "which on Linux may include the forking parent's"
+    )
 
 
 # Measuring a command ------------------------------------------------------
@@ -310,11 +313,15 @@ def _sampler(pid: int) -> Iterator[TreeMemorySampler | None]:
 
 
 def _peak(sampler: TreeMemorySampler | None, rusage: Any) -> float:
+    """Return the sampled peak, or ru_maxrss when there is no sample.
+
+    ru_maxrss is only a fallback: Linux carries the high-water mark of the
+    forking parent across exec, so a small command can report the parent's size.
+    """
+    if sampler is not None and sampler.peak_mb > 0:
+        return sampler.peak_mb
     # On Linux ru_maxrss is in KiB; on macOS it is in bytes.
-    rusage_mb = float(rusage.ru_maxrss) / (MIB if sys.platform == "darwin" else 1024)
-    if sampler is None:
-        return rusage_mb
-    return max(sampler.peak_mb, rusage_mb)
+    return float(rusage.ru_maxrss) / (MIB if sys.platform == "darwin" else 1024)
 
 
 # Measuring a callable -----------------------------------------------------
