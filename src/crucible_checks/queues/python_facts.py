@@ -72,12 +72,17 @@ class ListCall:
 
 @dataclass
 class PythonFacts:
-    """Everything the queue checks read from one Python file."""
+    """Everything the queue checks read from one Python file.
+
+    ``complete`` is False for a file that was not parsed because its text
+    cannot send to a queue; its constants are read when first needed.
+    """
 
     constants: dict[str, str] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     sends: list[Send] = field(default_factory=list)
     list_calls: list[ListCall] = field(default_factory=list)
+    complete: bool = True
 
 
 def collect_facts(tree: ast.Module, relative: str, package: str) -> PythonFacts:

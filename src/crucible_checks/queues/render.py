@@ -25,9 +25,20 @@ def _concurrency(workers: Sequence[Worker]) -> str:
     return " + ".join(values) if values else "-"
 
 
+#: How many names a table cell lists before it gives the count of the rest.
+MAX_NAMES = 3
+
+#: How many producers and workers with unknown queues the table lists.
+MAX_UNKNOWN = 10
+
+
 def _names(labels: Sequence[str]) -> str:
     unique = list(dict.fromkeys(labels))
-    return ", ".join(unique) if unique else "-"
+    if not unique:
+        return "-"
+    shown = ", ".join(unique[:MAX_NAMES])
+    more = len(unique) - MAX_NAMES
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 def topology_rows(top: Topology) -> list[tuple[str, str, str, str]]:
@@ -75,6 +86,9 @@ def _unknown_lines(top: Topology) -> list[str]:
     for worker in top.unknown_workers:
         reason = worker.unknown or "task_queues has a computed name"
         lines.append(f"unknown worker queues: {worker.location} ({reason})")
+    if len(lines) > MAX_UNKNOWN:
+        hidden = len(lines) - MAX_UNKNOWN
+        lines = [*lines[:MAX_UNKNOWN], f"... and {hidden} more (run --select QUE007)"]
     return ["", *lines] if lines else []
 
 
