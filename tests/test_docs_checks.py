@@ -71,7 +71,8 @@ def test_dead_anchors(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(
         tmp_path,
         {
-            "index.md": "[[Setup#Install It]] [[Setup#Nope]] [[Setup#^b1]] [[Setup#^b2]]\n\n"
+            "index.md": "[[Setup#Install It]] [[Setup#Nope]] [[Setup#^b1]] "
+            "[[Setup#^b2]]\n\n"
             "[a](setup.md#INSTALL-IT) [b](setup.md#gone) [c](#local) [d](#missing)\n\n"
             "## Local\n",
             "setup.md": "## Install It\n\nA fact. ^b1\n",
@@ -93,7 +94,8 @@ def test_strict_fragment_case(tmp_path: Path, cli: Cli) -> None:
     config = '[tool.crucible-checks.docs]\nfragment-case = "strict"\n'
     root = write_vault(tmp_path, {"index.md": "[a](#Top) [b](#top)\n\n# Top\n"}, config)
     assert findings(cli, root, "--select", "DOC002") == [
-        "docs/index.md:1:1: DOC002 dead anchor in #Top: no anchor 'Top' in docs/index.md"
+        "docs/index.md:1:1: DOC002 dead anchor in #Top: no anchor 'Top' in "
+        "docs/index.md"
     ]
 
 

@@ -35,7 +35,8 @@ def test_mv_rewrites_every_link(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(
         tmp_path,
         {
-            "index.md": "Intro [[Old Page]], [[old page#Part|see]], ![[Old Page.md]]\r\n"
+            "index.md": "Intro [[Old Page]], [[old page#Part|see]], "
+            "![[Old Page.md]]\r\n"
             "[md](Old%20Page.md#part) and [[guide/other]]\r\n\n[ref]: Old%20Page.md\n",
             "Old Page.md": "# Part\n\n[back](index.md) [[index]]\n",
             "guide/other.md": "[up](../Old%20Page.md)\n",

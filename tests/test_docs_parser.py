@@ -96,7 +96,10 @@ def test_heading_anchors_with_duplicates() -> None:
 
 
 def test_block_ids_and_front_matter() -> None:
-    text = "---\naliases: [Alt Name]\nslug: custom/path\norphan: true\n---\nA fact. ^fact-1\n"
+    text = (
+        "---\naliases: [Alt Name]\nslug: custom/path\norphan: true\n---\n"
+        "A fact. ^fact-1\n"
+    )
     record = parse_page(text)
     assert record.block_ids == frozenset({"fact-1"})
     assert record.aliases == ("Alt Name",)

@@ -57,7 +57,7 @@ _SCHEME_CHARS = frozenset(
 
 @dataclass(frozen=True)
 class Page:
-    """One page: where it is, the permalink it answers to, and its record."""
+    """One page: its paths, its permalink and its record."""
 
     path: str
     docs_path: str
