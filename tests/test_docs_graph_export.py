@@ -138,3 +138,117 @@ def test_mermaid_parses_back(graph: DocGraph) -> None:
     assert classes == {"missing": {"n3"}, "orphan": {"n2"}}
     assert "<img" not in text
     assert '"quoted"' not in text
+
+
+VAULT = {
+    "index.md": "# Home\n\nSee [[guide]] and [[Not Written]] and [[guide]].\n",
+    "guide.md": "# Guide\n\nBack [[index]].\n",
+    "lonely.md": "# Lonely `<b>`\n\nNobody links here.\n",
+}
+
+
+@pytest.fixture
+def vault(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nroots = ["docs"]\n', encoding="utf-8"
+    )
+    (tmp_path / "docs").mkdir()
+    for name, text in VAULT.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_graph_command_json(vault, cli) -> None:  # type: ignore[no-untyped-def]
+    outcome = cli("docs", "graph", "--format", "json")
+    assert outcome.status == 0
+    data = json.loads(outcome.out)
+    assert data["nodes"] == [
+        {
+            "id": "docs/guide.md",
+            "title": "Guide",
+            "path": "docs/guide.md",
+            "kind": "page",
+            "orphan": False,
+        },
+        {
+            "id": "docs/index.md",
+            "title": "Home",
+            "path": "docs/index.md",
+            "kind": "page",
+            "orphan": False,
+        },
+        {
+            "id": "docs/lonely.md",
+            "title": "Lonely <b>",
+            "path": "docs/lonely.md",
+            "kind": "page",
+            "orphan": True,
+        },
+        {
+            "id": "missing:not-written",
+            "title": "not-written",
+            "path": None,
+            "kind": "missing",
+            "orphan": False,
+        },
+    ]
+    assert data["edges"] == [
+        {
+            "source": "docs/guide.md",
+            "target": "docs/index.md",
+            "count": 1,
+            "dead": False,
+        },
+        {
+            "source": "docs/index.md",
+            "target": "docs/guide.md",
+            "count": 2,
+            "dead": False,
+        },
+        {
+            "source": "docs/index.md",
+            "target": "missing:not-written",
+            "count": 1,
+            "dead": True,
+        },
+    ]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:pydot.dot_parser")
+def test_graph_command_dot_and_mermaid(vault, cli) -> None:  # type: ignore[no-untyped-def]
+    dot = cli("docs", "graph", "--format", "dot").out
+    (parsed,) = pydot.graph_from_dot_data(dot)
+    edges = {
+        (edge.get_source().strip('"'), edge.get_destination().strip('"'))
+        for edge in parsed.get_edges()
+    }
+    assert edges == {
+        ("docs/guide.md", "docs/index.md"),
+        ("docs/index.md", "docs/guide.md"),
+        ("docs/index.md", "missing:not-written"),
+    }
+    labels, mermaid_edges, classes = _read_mermaid(
+        cli("docs", "graph", "--format", "mermaid").out
+    )
+    assert labels == {
+        "n0": "Guide",
+        "n1": "Home",
+        "n2": "Lonely <b>",
+        "n3": "not-written",
+    }
+    assert mermaid_edges == {
+        ("n0", "-->", "n1"),
+        ("n1", "-->", "n0"),
+        ("n1", "-.->", "n3"),
+    }
+    assert classes == {"missing": {"n3"}, "orphan": {"n2"}}
+
+
+def test_graph_command_html_file(vault, cli) -> None:  # type: ignore[no-untyped-def]
+    outcome = cli("docs", "graph", "--format", "html", "-o", "out/graph.html")
+    assert outcome.status == 0
+    assert outcome.out == "Wrote out/graph.html: 4 nodes, 3 edges.\n"
+    page = (vault / "out" / "graph.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Lonely \\u003cb\\u003e" in page

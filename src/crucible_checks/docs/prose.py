@@ -56,7 +56,7 @@ BACKLINKS_SECTION = "backlinks"
 SHARED_KEY = "docs.prose"
 CACHE_NAMESPACE = "docs-prose"
 #: Raise when `PageProse` or the scan changes, so old cache entries are dropped.
-PROSE_VERSION = 3
+PROSE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,10 @@ def _scan_inline(
 
 
 def _link_words(children: Sequence[Token]) -> int:
-    """Count the words of link text: wiki link shown text and Markdown link text."""
+    """Count the words of link text: wiki link shown text and Markdown link text.
+
+    Embeds show the embedded page or file, not their name, so they add none.
+    """
     words = 0
     depth = 0
     autolink = False
@@ -201,7 +204,7 @@ def _link_words(children: Sequence[Token]) -> int:
             autolink = False
         elif child.type == "text" and depth > 0 and not autolink:
             words += len(WORD.findall(_URL.sub(" ", child.content)))
-        elif child.type == "wiki_link":
+        elif child.type == "wiki_link" and not child.meta["embed"]:
             target, _, shown = child.content.partition("|")
             words += len(WORD.findall(shown or target.partition("#")[0]))
     return words
