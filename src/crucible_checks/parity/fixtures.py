@@ -230,7 +230,9 @@ def parity_legacy_factory(
             )
         env = _child_env(parity_options, parity_redis_url)
         try:
-            worker = start_legacy_worker(loop, tmp_path, env)
+            worker = start_legacy_worker(
+                loop, tmp_path, env, _redis_client(parity_redis_url)
+            )
         except ParityError as error:
             pytest.fail(str(error), pytrace=False)
         workers.append(worker)
@@ -254,7 +256,10 @@ def parity_legacy_worker(
     folder = tmp_path_factory.mktemp("legacy")
     try:
         worker = start_legacy_worker(
-            loop, folder, _child_env(parity_options, parity_redis_url)
+            loop,
+            folder,
+            _child_env(parity_options, parity_redis_url),
+            _redis_client(parity_redis_url),
         )
     except ParityError as error:
         pytest.fail(str(error), pytrace=False)
@@ -287,14 +292,17 @@ class QueueParity:
         ]
         ids = [case.id if isinstance(case, ParityCase) else "" for case in cases]
         counts.cases += len(cases)
+        failure = ""
         try:
             outcomes = self.runner.run_cases(fields, ids, in_flight)
         except ParityTimeout as error:
             counts.timeouts += 1
-            pytest.fail(str(error), pytrace=False)
+            failure = str(error)
         except ParityError as error:
             counts.errors += 1
-            pytest.fail(str(error), pytrace=False)
+            failure = str(error)
+        if failure:
+            pytest.fail(failure, pytrace=False)
         for outcome in outcomes:
             counts.equal += outcome.equal
             counts.different += not outcome.equal
@@ -439,6 +447,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.write_sep("=", "queue parity")
     for line in summary_lines(stats):
         terminalreporter.write_line(line)
+
+
+def _redis_client(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, decode_responses=True)
 
 
 def _resolve_or_fail(reference: str, what: str) -> Any:

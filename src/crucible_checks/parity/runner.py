@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crucible_checks.parity.compare import Difference, diff, render
-from crucible_checks.parity.errors import JobFailed, ParityTimeout
+from crucible_checks.parity.errors import JobFailed, ParityError, ParityTimeout
 from crucible_checks.parity.legacy_worker import LegacyWorker
 from crucible_checks.parity.spec import ParitySpec
 
@@ -84,13 +84,19 @@ class ParityRunner:
     def _run_batch(self, jobs: list[Job], ids: list[str]) -> list[CaseOutcome]:
         deadline = time.monotonic() + self.spec.timeout
         pending = [self.submit_celery(job) for job in jobs]
-        for job in jobs:
-            self.submit_legacy(job)
-        legacy = [self.wait_legacy(job, deadline) for job in jobs]
-        celery = [
-            self.wait_celery(job, result, deadline)
-            for job, result in zip(jobs, pending, strict=True)
-        ]
+        try:
+            for job in jobs:
+                self.submit_legacy(job)
+            legacy = [self.wait_legacy(job, deadline) for job in jobs]
+            celery = [
+                self.wait_celery(job, result, deadline)
+                for job, result in zip(jobs, pending, strict=True)
+            ]
+        except ParityError:
+            for result in pending:
+                if result.backend is not None:
+                    _drop_pending(result)
+            raise
         if self.spec.calibrate:
             for noisy in self._calibrate(jobs, legacy):
                 self.known_noise.update(noisy)
@@ -152,7 +158,9 @@ class ParityRunner:
                 timeout=max(deadline - time.monotonic(), 0.001), propagate=False
             )
         except CeleryTimeout:
-            raise ParityTimeout(self._celery_timeout_message(result.state)) from None
+            message = self._celery_timeout_message(result.state)
+            _drop_pending(result)
+            raise ParityTimeout(message) from None
         if result.failed():
             raise JobFailed(
                 f"Celery task {self.spec.task} failed for job "
@@ -193,6 +201,17 @@ class ParityRunner:
             consumed = ", ".join(repr(queue) for queue in self.worker_queues)
             message += f"; the worker consumes only {consumed}"
         return message
+
+
+def _drop_pending(result: Any) -> None:
+    """Unsubscribe from a result that never came, while Redis still answers.
+
+    Otherwise the result's finalizer unsubscribes when it is collected, which
+    may be after the test Redis has stopped, and Celery then retries the
+    connection for about 20 s.
+    """
+    result.backend.remove_pending_result(result)
+    result.backend = None
 
 
 def _case_id(job: Job, id_field: str) -> str:

@@ -1,0 +1,228 @@
+"""The example project's parity tests, run as their own pytest sessions."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FIXED = EXAMPLES / "crucible-platform-fixed"
+SHIPPED = EXAMPLES / "crucible-platform"
+SERVICE_PATTERN = re.compile(r"redis-server|parity\.legacy_main|parity\.worker_main")
+
+
+def _service_pids() -> set[int]:
+    """Pids of running processes that the parity fixtures start."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = stat.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if SERVICE_PATTERN.search(command) and ":6379" not in command:
+            pids.add(int(stat.parent.name))
+    return pids
+
+
+def _pytest(
+    project: Path, *args: str, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            *args,
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _copy(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def test_fixed_example_parity_passes():
+    before = _service_pids()
+    result = _pytest(FIXED, "-q")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "app.tasks.evaluate_code: 54 cases, 54 equal, 0 different, 0 timeouts"
+        in result.stdout
+    )
+    assert "noise fields: duration_ms, finished_at" in result.stdout
+    assert _service_pids() <= before
+
+
+def test_broken_legacy_result_fails_with_diff(tmp_path):
+    project = _copy(FIXED, tmp_path / "broken")
+    worker = project / "app" / "legacy_worker.py"
+    source = worker.read_text()
+    worker.write_text(
+        source.replace(
+            "    store_result(record)",
+            '    record["output"] = str(record["output"])\n    store_result(record)',
+        )
+    )
+    result = _pytest(project, "-q", "-k", "test_case_parity and addition")
+    assert result.returncode == 1
+    assert (
+        "app.tasks.evaluate_code case 'addition': 1 difference between the "
+        "legacy and the Celery result:"
+        in result.stdout
+    )
+    assert '  output: legacy "3" != celery 3' in result.stdout
+    assert "ignored as noise: duration_ms, finished_at" in result.stdout
+
+
+def test_shipped_example_times_out_on_wrong_list(tmp_path):
+    project = _copy(SHIPPED, tmp_path / "shipped")
+    shutil.copy(FIXED / "tests" / "test_parity.py", project / "tests")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "calibrate = true", "calibrate = true\ntimeout = 1.0"
+        )
+    )
+    result = _pytest(project, "-q", "-k", "test_case_parity and addition")
+    assert result.returncode == 1
+    assert "legacy worker stored no result at 'evaluation:" in result.stdout, (
+        result.stdout
+    )
+    assert (
+        "1 message(s) still wait on 'evaluation_queue', so the worker is not "
+        "popping that list"
+        in result.stdout
+    )
+    assert "0 equal, 0 different, 1 timeouts" in result.stdout
+
+
+SILENT_TEST = """
+import dataclasses
+
+def test_silent(queue_parity):
+    spec = dataclasses.replace(queue_parity.spec, task_queue="nobody", timeout=1.0)
+    queue_parity.runner.spec = spec
+    queue_parity.check({"code": "1", "language": "arith"})
+"""
+
+
+def test_worker_never_answering_names_queue_and_task(tmp_path):
+    project = _copy(FIXED, tmp_path / "silent")
+    (project / "tests" / "test_silent.py").write_text(SILENT_TEST)
+    result = _pytest(project, "-q", "tests/test_silent.py")
+    assert result.returncode == 1
+    assert (
+        "Celery task app.tasks.evaluate_code sent to queue 'nobody' returned no "
+        "result within 1 s (state PENDING); the worker consumes only 'normal'"
+    ) in result.stdout
+    assert "Retry limit exceeded" not in result.stderr
+
+
+def test_legacy_function_that_raises_fails_test(tmp_path):
+    project = _copy(FIXED, tmp_path / "raises")
+    worker = project / "app" / "legacy_worker.py"
+    worker.write_text(
+        worker.read_text().replace(
+            "    message = json.loads(raw_message)",
+            '    raise RuntimeError("legacy store is down")',
+        )
+    )
+    before = _service_pids()
+    result = _pytest(project, "-q", "-k", "test_case_parity and addition")
+    assert result.returncode == 1
+    assert "legacy worker app.legacy_worker:main exited with status 1" in result.stdout
+    assert "RuntimeError: legacy store is down" in result.stdout
+    assert _service_pids() <= before
+
+
+def test_non_json_result_fails_test(tmp_path):
+    project = _copy(FIXED, tmp_path / "not-json")
+    tasks = project / "app" / "tasks.py"
+    tasks.write_text(
+        tasks.read_text().replace(
+            "    return execute_evaluation(eval_id, code, language)",
+            "    return {1, 2}",
+        )
+    )
+    result = _pytest(project, "-q", "-k", "test_case_parity and addition")
+    assert result.returncode == 1
+    assert "Celery task app.tasks.evaluate_code failed for job" in result.stdout
+    assert "EncodeError" in result.stdout
+
+
+HANGING_TEST = """
+import os, time
+from pathlib import Path
+
+def test_hang(parity_redis, parity_legacy_worker, parity_worker_factory):
+    worker = parity_worker_factory(["normal"], pool="prefork")
+    pids = [parity_legacy_worker.process.pid, worker.process.pid]
+    pids.append(int(parity_redis.info("server")["process_id"]))
+    Path(os.environ["PID_FILE"]).write_text(" ".join(map(str, pids)))
+    time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize(
+    "signal_number", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
+)
+def test_no_process_outlives_pytest(tmp_path, signal_number):
+    project = _copy(FIXED, tmp_path / "hang")
+    (project / "tests" / "test_hang.py").write_text(HANGING_TEST)
+    pid_file = tmp_path / "pids"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_hang.py",
+        ],
+        cwd=project,
+        env={**os.environ, "PID_FILE": str(pid_file)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pids = [int(pid) for pid in pid_file.read_text().split()]
+        process.send_signal(signal_number)
+        process.wait(30)
+    finally:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in pids if _alive(pid)] == []
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        state = stat.read_text().rsplit(") ", 1)[1][0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
