@@ -36,7 +36,7 @@ from crucible_checks.project import Project
 from crucible_checks.python_source import parse_text, read_python
 
 #: Bump when the shape of `FileFacts` changes, so old cache entries are dropped.
-SCAN_VERSION = 3
+SCAN_VERSION = 4
 
 
 @dataclass(frozen=True)

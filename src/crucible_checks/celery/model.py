@@ -215,6 +215,8 @@ class CallSite:
     keywords: tuple[str, ...] | None
     partial: bool = False
     options: Mapping[str, Value] = field(default_factory=dict)
+    #: Seconds from now of an ``eta=`` written as ``<now> + timedelta(...)``.
+    eta_offset: float | None = None
 
 
 @dataclass(frozen=True)

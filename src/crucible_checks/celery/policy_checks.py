@@ -260,15 +260,17 @@ def delays_over_visibility(
 
 def _delays(index: TaskIndex) -> Iterator[tuple[str, int, int, tuple[str, Value], str]]:
     for call in index.calls:
-        for option in ("countdown",):
-            if option in call.options:
-                yield (
-                    call.path,
-                    call.line,
-                    call.column,
-                    (option, call.options[option]),
-                    call.target,
-                )
+        if "countdown" in call.options:
+            yield (
+                call.path,
+                call.line,
+                call.column,
+                ("countdown", call.options["countdown"]),
+                call.target,
+            )
+        if call.eta_offset is not None:
+            where = (call.path, call.line, call.column)
+            yield (*where, ("eta", call.eta_offset), call.target)
     for task in index.tasks:
         for option in ("default_retry_delay", "retry_backoff_max"):
             if option in task.options:

@@ -79,6 +79,7 @@ def _call_site(
         keywords=keywords,
         partial=partial,
         options=options,
+        eta_offset=_eta_offset(node),
     )
 
 
@@ -101,6 +102,7 @@ def _by_name(
         positional=positional,
         keywords=keywords,
         options=options,
+        eta_offset=_eta_offset(node),
     )
 
 
@@ -169,3 +171,16 @@ def _string_first(node: ast.Call) -> bool:
 
 def _starred(nodes: list[ast.expr]) -> bool:
     return any(isinstance(item, ast.Starred) for item in nodes)
+
+
+def _eta_offset(node: ast.Call) -> float | None:
+    """Return the seconds an ``eta=now() + timedelta(...)`` lies in the future."""
+    eta = next((k.value for k in node.keywords if k.arg == "eta"), None)
+    if not (isinstance(eta, ast.BinOp) and isinstance(eta.op, ast.Add)):
+        return None
+    for side in (eta.left, eta.right):
+        if isinstance(side, ast.Call) and call_name(side.func) == "timedelta":
+            seconds = evaluate(side)
+            if isinstance(seconds, float):
+                return seconds
+    return None

@@ -176,8 +176,10 @@ class TaskScanner:
         options = decorator.options
         bind = options.get("bind") is True
         parameters = function_parameters(node.args)
-        first = parameters[0].name if parameters and bind else None
+        first = None
         if bind and parameters and parameters[0].is_positional:
+            # Celery passes the task instance by position, never by keyword.
+            first = parameters[0].name
             parameters = parameters[1:]
         return Task(
             name=_explicit_name(options),
