@@ -30,7 +30,11 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO)
     logger.info("legacy worker listening on Redis list 'evaluation_queue'")
     while True:
-        _key, raw_message = redis_client.brpop("evaluation_queue")
+        # A bounded wait keeps the read under the client's socket timeout.
+        popped = redis_client.brpop("evaluation_queue", timeout=1)
+        if popped is None:
+            continue
+        _key, raw_message = popped
         process_task(raw_message)
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from crucible_checks.checks import Family
+import pluggy
+
+from crucible_checks.checks import Check, Family
 from crucible_checks.hookspecs import hookimpl
+from crucible_checks.parity import hookspecs
+from crucible_checks.parity.check import ParityCheck
 from crucible_checks.parity.options import PARITY_OPTIONS
+
+
+@hookimpl
+def crucible_checks_add_hookspecs(pluginmanager: pluggy.PluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 @hookimpl
@@ -16,3 +25,8 @@ def crucible_checks_families() -> list[Family]:
             PARITY_OPTIONS,
         )
     ]
+
+
+@hookimpl
+def crucible_checks_checks() -> list[Check]:
+    return [ParityCheck()]
