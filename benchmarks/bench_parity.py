@@ -82,8 +82,8 @@ def _service_rows(
     url: str, folder: Path, repeat: int, jobs: int
 ) -> list[dict[str, Any]]:
     import redis
-
     from app import app
+
     from crucible_checks.parity.celery_worker import (
         configure_app,
         start_child_worker,
@@ -166,7 +166,9 @@ def _job_rows(
         runner = ParityRunner(spec, client, app, legacy, worker.queues)
         for in_flight in (1, 8):
             times = _timed(
-                lambda: _all_equal(runner.run_cases(_jobs(jobs), in_flight=in_flight)),
+                lambda n=in_flight: _all_equal(
+                    runner.run_cases(_jobs(jobs), in_flight=n)
+                ),
                 repeat,
             )
             rate = jobs / min(times)
