@@ -85,3 +85,14 @@ def test_parser_skips_generated_links() -> None:
     text = f"# Page\n\nSee [[kept]].\n\n{BEGIN}\n- [[generated]]\n{END}\n[[after]]\n"
     links = parse_page(text).links
     assert [link.target for link in links] == ["kept", "after"]
+
+
+def test_markers_in_code_are_examples() -> None:
+    text = (
+        f"# Page\n\n```markdown\n{BEGIN}\n- [[x]]\n{END}\n```\n\n"
+        f"~~~~\n{BEGIN}\n~~~\n~~~~\n\n    {BEGIN}\n"
+    )
+    assert find_sections(text) == []
+    assert [link.target for link in parse_page(text).links] == []
+    spliced = splice_section(text, "backlinks", section("- [[a]]"))
+    assert spliced == f"{text}\n{BEGIN}\n- [[a]]\n{END}\n"

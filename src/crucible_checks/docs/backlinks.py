@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
 from crucible_checks.docs.generated_section import (
+    find_section,
     newline_of,
     render_section,
     splice_section,
@@ -198,7 +199,7 @@ def updated_page(
     A page with no backlinks and no section is returned unchanged. Raises
     ValueError for a section whose end marker is missing.
     """
-    has_section = f"crucible-checks:{BACKLINKS_SECTION}:begin" in text
+    has_section = find_section(text, BACKLINKS_SECTION) is not None
     if not backlinks and not has_section:
         return text
     section = render_backlinks(vault, page, backlinks, settings, newline_of(text))

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A marker is alone on its line; "\r" alone also ends a line.
+# A marker is alone on its line, indented less than a code block; "\r" alone
+# also ends a line.
 _MARKER = re.compile(
-    r"(?<![^\r\n])[ \t]*<!--[ \t]*crucible-checks:([a-z-]+):(begin|end)[ \t]*-->"
+    r"(?<![^\r\n]) {0,3}<!--[ \t]*crucible-checks:([a-z-]+):(begin|end)[ \t]*-->"
     r"[ \t]*(?=[\r\n]|\Z)"
 )
+_FENCE = re.compile(r"(?<![^\r\n]) {0,3}(`{3,}|~{3,})[^\r\n]*", re.MULTILINE)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -53,7 +55,10 @@ def find_sections(text: str) -> list[Section]:
     sections = []
     open_name: str | None = None
     open_start = 0
+    fenced = _fenced_spans(text)
     for match in _MARKER.finditer(text):
+        if any(start <= match.start() < end for start, end in fenced):
+            continue  # An example of a marker in a code block.
         name, edge = match.group(1), match.group(2)
         if open_name is None and edge == "begin":
             open_name, open_start = name, match.start()
@@ -63,6 +68,27 @@ def find_sections(text: str) -> list[Section]:
     if open_name is not None:
         sections.append(_section(text, open_name, open_start, None))
     return sections
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of fenced code blocks: from an opening fence to the
+    closing fence of the same character and at least its length, or the end."""
+    spans = []
+    opening: re.Match[str] | None = None
+    for match in _FENCE.finditer(text):
+        fence = match.group(1)
+        if opening is None:
+            opening = match
+        elif (
+            fence[0] == opening.group(1)[0]
+            and len(fence) >= len(opening.group(1))
+            and not match.group(0).strip().strip(fence[0])
+        ):
+            spans.append((opening.start(), match.end()))
+            opening = None
+    if opening is not None:
+        spans.append((opening.start(), len(text)))
+    return spans
 
 
 def _section(text: str, name: str, start: int, end: int | None) -> Section:

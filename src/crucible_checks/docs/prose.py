@@ -56,7 +56,7 @@ BACKLINKS_SECTION = "backlinks"
 SHARED_KEY = "docs.prose"
 CACHE_NAMESPACE = "docs-prose"
 #: Raise when `PageProse` or the scan changes, so old cache entries are dropped.
-PROSE_VERSION = 4
+PROSE_VERSION = 5
 
 
 @dataclass(frozen=True)
