@@ -179,3 +179,20 @@ def test_changed_since_bad_revision(cli: Cli, repository: Path) -> None:
     assert outcome.err.startswith(
         "crucible-checks: error: --changed-since no-such-ref:"
     )
+
+
+def test_force_exclude_skips_named_file(
+    cli: Cli, tmp_path: Path, textlint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    touch(
+        tmp_path / "pyproject.toml",
+        '[tool.crucible-checks]\nplugins = ["textlint_plugin"]\nselect = ["TXT001"]\n'
+        'extend-exclude = ["drafts/"]\n',
+    )
+    touch(tmp_path / "drafts" / "wip.txt", "bad \n")
+    touch(tmp_path / "other.txt", "bad \n")
+    monkeypatch.chdir(tmp_path)
+    assert cli("run", "drafts/wip.txt").status == 1
+    outcome = cli("run", "--force-exclude", "drafts/wip.txt")
+    assert outcome.status == 0
+    assert outcome.out == "All checks passed!\n"

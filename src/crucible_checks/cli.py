@@ -220,6 +220,12 @@ def _add_run_arguments(parser: argparse.ArgumentParser, session: Session) -> Non
         help="report per-file findings only in files changed since git revision REF",
     )
     parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the exclude settings to paths given by name too, as pre-commit "
+        "passes them",
+    )
+    parser.add_argument(
         "--no-baseline",
         action="store_true",
         help="report findings that the baseline file accepts too",
@@ -365,6 +371,7 @@ def _run_options(args: argparse.Namespace) -> RunOptions:
         use_baseline=not getattr(args, "no_baseline", False),
         changed_since=getattr(args, "changed_since", None),
         file_source=args.file_source,
+        force_exclude=getattr(args, "force_exclude", False),
     )
 
 

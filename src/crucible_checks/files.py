@@ -126,6 +126,21 @@ class Walker:
                 found.setdefault(file.relative, file)
         return [found[key] for key in sorted(found)]
 
+    def is_excluded(self, path: Path) -> bool:
+        """Return whether the exclude patterns cover ``path`` or a folder above it.
+
+        The walk never enters excluded folders; this applies the same patterns
+        to a path given by name, as ruff's ``--force-exclude`` does.
+        """
+        relative = self._relative(path)
+        parts = relative.split("/")
+        for depth in range(1, len(parts) + 1):
+            is_dir = depth < len(parts) or path.is_dir()
+            prefix = "/".join(parts[:depth])
+            if self.exclude.excluded(parts[depth - 1], prefix, is_dir):
+                return True
+        return False
+
     def _walk_root(self, start: Path) -> Iterator[SourceFile]:
         if not start.exists():
             raise ConfigError(

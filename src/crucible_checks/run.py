@@ -44,6 +44,7 @@ class RunOptions:
     use_baseline: bool = True
     changed_since: str | None = None
     file_source: str | None = None
+    force_exclude: bool = False
 
 
 @dataclass
@@ -136,10 +137,12 @@ def build_project(session: Session, options: RunOptions) -> Project:
         exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
         respect_gitignore=config.respect_gitignore,
     )
+    whole_project = not explicit or any(path.resolve() == root for path in explicit)
+    if options.force_exclude:
+        explicit = [path for path in explicit if not walker.is_excluded(path.resolve())]
     roots = [root / name for name in config.roots]
     files = walker.walk([*roots, *(path.resolve() for path in explicit)])
     files = _keep_source(files, root, options.file_source or config.file_source)
-    whole_project = not explicit or any(path.resolve() == root for path in explicit)
     return Project(
         config=config,
         files=files,
