@@ -6,12 +6,14 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import skip_unless
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FIXED = EXAMPLES / "crucible-platform-fixed"
@@ -85,8 +87,7 @@ def test_broken_legacy_result_fails_with_diff(tmp_path):
     assert result.returncode == 1
     assert (
         "app.tasks.evaluate_code case 'addition': 1 difference between the "
-        "legacy and the Celery result:"
-        in result.stdout
+        "legacy and the Celery result:" in result.stdout
     )
     assert '  output: legacy "3" != celery 3' in result.stdout
     assert "ignored as noise: duration_ms, finished_at" in result.stdout
@@ -108,8 +109,7 @@ def test_shipped_example_times_out_on_wrong_list(tmp_path):
     )
     assert (
         "1 message(s) still wait on 'evaluation_queue', so the worker is not "
-        "popping that list"
-        in result.stdout
+        "popping that list" in result.stdout
     )
     assert "0 equal, 0 different, 1 timeouts" in result.stdout
 
@@ -226,3 +226,25 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def _rabbitmq_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5672), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_rabbitmq_broker_parity():
+    skip_unless(_rabbitmq_reachable(), "RabbitMQ is not listening on 127.0.0.1:5672")
+    result = _pytest(
+        FIXED,
+        "-q",
+        "--parity-broker",
+        "rabbitmq",
+        "-k",
+        "test_case_parity and addition",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 cases, 1 equal, 0 different" in result.stdout

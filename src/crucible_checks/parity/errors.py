@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class ParityError(Exception):
-    """A parity service or job failed; the message says which and why."""
+    """A parity service or job failed; the message names which and why."""
 
 
 class ServiceStartError(ParityError):

@@ -104,7 +104,7 @@ def _wait_ready(server: RedisServer) -> None:
         time.sleep(delay)
         delay = min(delay * 2, 0.05)
     raise ServiceStartError(
-        f"redis-server on port {server.port} did not answer PING within "
+        f"redis-server on port {server.port} did not respond to INFO within "
         f"{READY_TIMEOUT:g} s:\n{log_tail(server.log_path)}"
     )
 
@@ -119,7 +119,7 @@ def _port_is_free(port: int) -> bool:
 
 
 def _server_pid(port: int) -> int | None:
-    """Return the process id of the Redis server on ``port``, if one answers.
+    """Return the process id of the Redis server on ``port``, if one responds.
 
     Comparing it with our child's pid tells our server from another one that
     already listens on the same port.
