@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from crucible_checks.cache import content_hash
-from crucible_checks.docs.parser import parse_page
 from crucible_checks.docs.records import PageRecord
 from crucible_checks.docs.settings import DocsSettings
 from crucible_checks.files import SourceFile
@@ -50,6 +49,9 @@ def read_records(project: Project, settings: DocsSettings) -> dict[str, PageReco
 
 
 def _parse(item: tuple[str, bool]) -> PageRecord:
+    # Imported here: markdown-it and PyYAML load only when a page needs parsing.
+    from crucible_checks.docs.parser import parse_page
+
     text, alias_first = item
     return parse_page(text, alias_first)
 
