@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from crucible_checks.docs.markdown_rules import wiki_link_rule
+from crucible_checks.docs.prose import read_prose
 from tests.conftest import Outcome
 
 Cli = Callable[..., Outcome]
@@ -146,3 +149,39 @@ def test_fix_keeps_document_and_code(tmp_path: Path, cli: Cli) -> None:
     second = cli("run", str(root), "--no-cache", "--select", "DOC102", "--fix")
     assert second.status == 0
     assert (root / "docs" / "index.md").read_bytes().decode("utf-8") == fixed
+
+
+MARKDOWN_PIECES = st.sampled_from(
+    [
+        "[[",
+        "]]",
+        "|",
+        "`",
+        "\\",
+        "<!--",
+        "-->",
+        "\n",
+        "\r\n",
+        "> ",
+        "- ",
+        "| a |",
+        "---\n",
+        "```\n",
+        "    ",
+        "\ufeff",
+        "&amp;",
+        "http://x.y ",
+        "Setup Guide",
+        "*",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(MARKDOWN_PIECES, st.text(max_size=5)), max_size=40))
+def test_prose_runs_match_page_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    prose = read_prose(text)
+    assert prose.words >= 0
+    for run in prose.runs:
+        assert text[run.offset : run.offset + len(run.text)] == run.text

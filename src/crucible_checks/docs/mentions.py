@@ -29,7 +29,7 @@ DEFAULT_MIN_LENGTH = 4
 
 @dataclass(frozen=True)
 class Name:
-    """A name a page answers to, and the wiki link target that reaches the page."""
+    """A name of a page, and the wiki link target that reaches the page."""
 
     text: str
     folded: str

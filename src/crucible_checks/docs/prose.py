@@ -82,7 +82,7 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class PageProse:
-    """What the graph tools read from a page's text besides its links.
+    """The facts the graph tools read from a page's text besides its links.
 
     ``words`` counts prose, link text and headings. ``link_lines`` are the
     lines with a ``[`` (where links are), which backlinks quote as context.
@@ -254,7 +254,12 @@ def prose_of(project: Project, vault: Vault) -> dict[str, PageProse]:
 
 
 def _read_all(project: Project, vault: Vault) -> dict[str, PageProse]:
-    """Read each page's prose from the per-file cache, else scan it in parallel."""
+    """Read each page's prose from the per-file cache, else scan it in parallel.
+
+    NOTE: a cold scan parses each page a second time, because the link index
+    keeps no prose. That puts a cold `docs stats` at about 2.4x the plain
+    check run on 10k pages. Warm runs read both from the cache.
+    """
     cache = project.cache(CACHE_NAMESPACE, PROSE_VERSION)
     found: dict[str, PageProse] = {}
     pending: list[tuple[SourceFile, str, str]] = []
