@@ -34,7 +34,13 @@ def write_baseline(path: Path, findings: Sequence[Finding]) -> int:
         for (path_, code, fingerprint), count in sorted(entries.items())
     ]
     document = {"version": FORMAT_VERSION, "findings": rows}
-    write_text_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    try:
+        write_text_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise ConfigError(
+            f"{path}: cannot write baseline: {reason}; set 'baseline' to a file path"
+        ) from error
     return sum(entries.values())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 import traceback
@@ -49,6 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crucible-checks: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader closed the pipe early, as `| head` does. Python's docs
+        # advise pointing stdout at devnull so the exit flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception as error:  # A bug in crucible-checks itself.
         message = f"internal error: {type(error).__name__}: {error}"
         _report_error(
@@ -346,7 +352,7 @@ def _run(args: argparse.Namespace, session: Session) -> int:
     )
     text = output_format.render(result.findings, context)
     if args.output_file is not None:
-        write_text_atomic(args.output_file, text)
+        _write_output(args.output_file, text)
     else:
         sys.stdout.write(text)
     human = args.format in ("concise", "full")
@@ -358,6 +364,16 @@ def _run(args: argparse.Namespace, session: Session) -> int:
     if result.failed and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _write_output(path: Path, text: str) -> None:
+    try:
+        write_text_atomic(path, text)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise UsageError(
+            f"--output-file {path}: cannot write: {reason}; give a file path"
+        ) from error
 
 
 def _run_options(args: argparse.Namespace) -> RunOptions:

@@ -1,0 +1,78 @@
+"""The core under hostile input: each case ends in one clear line and exit 0, 1 or 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Outcome
+
+Cli = Callable[..., Outcome]
+BASELINE = ".crucible-checks-baseline.json"
+
+
+@pytest.fixture
+def project(tmp_path: Path, textlint: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nplugins = ["textlint_plugin"]\nselect = ["TXT001"]\n'
+    )
+    (tmp_path / "notes.txt").write_text("one \ntwo\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_output_file_is_folder(cli: Cli, project: Path) -> None:
+    (project / "out").mkdir()
+    outcome = cli("run", "--output-file", "out")
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: --output-file out: cannot write: is a directory; "
+        "give a file path\n"
+    )
+    assert sorted(path.name for path in (project / "out").iterdir()) == []
+
+
+def test_output_file_in_missing_folder(cli: Cli, project: Path) -> None:
+    outcome = cli("run", "--output-file", "new/folder/out.txt")
+    assert outcome.status == 1
+    assert (project / "new/folder/out.txt").read_text() == (
+        "notes.txt:1:4: TXT001 trailing whitespace\n"
+    )
+
+
+def test_baseline_path_is_folder(cli: Cli, project: Path) -> None:
+    (project / BASELINE).mkdir()
+    outcome = cli("baseline")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {project / BASELINE}: cannot write baseline: "
+        "is a directory; set 'baseline' to a file path\n"
+    )
+    assert list((project / BASELINE).iterdir()) == []
+    assert [path.name for path in project.iterdir() if ".tmp" in path.name] == []
+
+
+def test_closed_stdout_is_quiet(tmp_path: Path) -> None:
+    (tmp_path / "crucible-checks.toml").write_text("")
+    for number in range(1000):
+        (tmp_path / f"page-{number}.md").write_text(f"# Page {number}\n")
+    script = (
+        "import sys; from crucible_checks.cli import main; "
+        "sys.exit(main(['run', '--select', 'DOC005', '--no-cache']))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert err == b""
+    assert process.returncode == 1
