@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -76,3 +77,35 @@ def test_closed_stdout_is_quiet(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=120)
     assert err == b""
     assert process.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "shown"),
+    [
+        ({"fingerprint": "x", "count": -5}, "{'fingerprint': 'x', 'count': -5}"),
+        ({"fingerprint": "x", "count": 0}, "{'fingerprint': 'x', 'count': 0}"),
+        ({"fingerprint": "x", "count": True}, "{'fingerprint': 'x', 'count': True}"),
+    ],
+)
+def test_baseline_bad_count(
+    cli: Cli, project: Path, row: dict[str, object], shown: str
+) -> None:
+    document = {"version": 1, "findings": [row]}
+    (project / BASELINE).write_text(json.dumps(document))
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {project / BASELINE}: invalid baseline entry "
+        f"{shown}; regenerate it with 'crucible-checks baseline'\n"
+    )
+
+
+def test_baseline_newer_version(cli: Cli, project: Path) -> None:
+    (project / BASELINE).write_text('{"version": 99, "findings": []}')
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {project / BASELINE}: baseline format version 99 "
+        "is not supported (expected 1); regenerate it with 'crucible-checks "
+        "baseline'\n"
+    )

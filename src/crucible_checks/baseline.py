@@ -13,6 +13,7 @@ from crucible_checks.errors import ConfigError
 from crucible_checks.findings import Finding
 
 FORMAT_VERSION = 1
+_REGENERATE = "regenerate it with 'crucible-checks baseline'"
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,24 @@ def read_baseline(path: Path) -> Counter[str]:
     rows = document.get("findings") if isinstance(document, dict) else None
     if not isinstance(rows, list):
         raise ConfigError(f"{path}: invalid baseline: missing 'findings' list")
+    version = document.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise ConfigError(
+            f"{path}: baseline format version {version!r} is not supported "
+            f"(expected {FORMAT_VERSION}); {_REGENERATE}"
+        )
     for row in rows:
-        if not (
-            isinstance(row, dict)
-            and isinstance(row.get("fingerprint"), str)
-            and isinstance(row.get("count", 1), int)
-        ):
-            raise ConfigError(f"{path}: invalid baseline entry {row!r}")
+        if not _valid_row(row):
+            raise ConfigError(f"{path}: invalid baseline entry {row!r}; {_REGENERATE}")
         counts[row["fingerprint"]] += row.get("count", 1)
     return counts
+
+
+def _valid_row(row: object) -> bool:
+    if not isinstance(row, dict) or not isinstance(row.get("fingerprint"), str):
+        return False
+    count = row.get("count", 1)
+    return isinstance(count, int) and not isinstance(count, bool) and count > 0
 
 
 def apply_baseline(findings: Sequence[Finding], counts: Counter[str]) -> BaselineResult:
