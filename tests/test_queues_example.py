@@ -68,7 +68,7 @@ def test_queues_command_table(cli: Cli) -> None:
         "",
         "Redis lists:",
         "  evaluation_queue: written at app/producer.py:22; read at -",
-        "  queue: written at app/legacy_worker.py:23; read at app/legacy_worker.py:33",
+        "  queue: written at app/legacy_worker.py:23; read at app/legacy_worker.py:34",
     ]
 
 
