@@ -109,3 +109,24 @@ def test_baseline_newer_version(cli: Cli, project: Path) -> None:
         "is not supported (expected 1); regenerate it with 'crucible-checks "
         "baseline'\n"
     )
+
+
+def test_invalid_exclude_pattern(cli: Cli, project: Path) -> None:
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text() + 'extend-exclude = ["!"]\n')
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {config} [tool.crucible-checks]: invalid exclude "
+        "pattern '!'; fix it in 'exclude' or 'extend-exclude'\n"
+    )
+
+
+def test_invalid_gitignore_line_skipped(cli: Cli, project: Path) -> None:
+    (project / ".gitignore").write_text("!\nskipped.txt\n\\\n")
+    (project / "skipped.txt").write_text("ignored \n")
+    outcome = cli("run")
+    assert outcome.status == 1
+    assert outcome.out == (
+        "notes.txt:1:4: TXT001 trailing whitespace\nFound 1 finding (1 error).\n"
+    )

@@ -82,6 +82,12 @@ class _Excluder:
                 any_kind.append(fnmatch.translate(body))
         self._any = _union(any_kind)
         self._folders = _union(folders_only)
+        for pattern in path_patterns:
+            if not _is_valid_pattern(pattern):
+                raise ConfigError(
+                    f"invalid exclude pattern {pattern!r}; fix it in 'exclude' or "
+                    "'extend-exclude'"
+                )
         self._paths = pathspec.GitIgnoreSpec.from_lines(path_patterns)
         self._has_paths = bool(path_patterns)
 
@@ -97,6 +103,24 @@ class _Excluder:
 
 def _union(expressions: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(expressions)) if expressions else None
+
+
+def _is_valid_pattern(line: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
+
+
+def _gitignore_spec(lines: list[str]) -> Spec:
+    """Compile .gitignore lines; git skips a line it cannot parse, and so do we."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        return pathspec.GitIgnoreSpec.from_lines(
+            [line for line in lines if _is_valid_pattern(line)]
+        )
 
 
 class Walker:
@@ -232,7 +256,7 @@ class Walker:
         except OSError:
             return specs
         prefix = relative + "/" if relative else ""
-        return (*specs, (prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
+        return (*specs, (prefix, _gitignore_spec(lines)))
 
     def _specs_above(self, start: Path) -> _Specs:
         """Read the .gitignore files between the project root and a root below it."""

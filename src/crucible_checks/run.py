@@ -16,7 +16,12 @@ import pathspec
 
 from crucible_checks.baseline import apply_baseline, read_baseline
 from crucible_checks.checks import Check, CheckInfo, Scope
-from crucible_checks.errors import CrucibleError, PluginError, UsageError
+from crucible_checks.errors import (
+    ConfigError,
+    CrucibleError,
+    PluginError,
+    UsageError,
+)
 from crucible_checks.files import DEFAULT_EXCLUDE, SourceFile, Walker, git_tracked
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.fixes import apply_fixes
@@ -132,11 +137,14 @@ def build_project(session: Session, options: RunOptions) -> Project:
     for path in explicit:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
-    walker = Walker(
-        root,
-        exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
-        respect_gitignore=config.respect_gitignore,
-    )
+    try:
+        walker = Walker(
+            root,
+            exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
+            respect_gitignore=config.respect_gitignore,
+        )
+    except ConfigError as error:
+        raise ConfigError(f"{config.source}: {error}") from error
     whole_project = not explicit or any(path.resolve() == root for path in explicit)
     if options.force_exclude:
         explicit = [path for path in explicit if not walker.is_excluded(path.resolve())]
