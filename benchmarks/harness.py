@@ -409,6 +409,9 @@ def machine_facts() -> dict[str, str]:
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "Peak memory": memory_method(),
     }
+    if hasattr(os, "getloadavg"):
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        facts["Load average (1, 5, 15 min) at the end"] = load
     commit = _git_commit()
     if commit:
         facts["Commit"] = commit

@@ -64,7 +64,7 @@ def test_page_has_package_files() -> None:
     assert set(_files()) == {
         "crucible-todo/pyproject.toml",
         "crucible-todo/crucible_todo.py",
-        "docs/rollout.md",
+        "docs/index.md",
         "pyproject.toml",
     }
 
