@@ -92,3 +92,15 @@ def test_unused_suppression_reported(cli: Cli, project: Path) -> None:
 def test_unused_not_judged_for_other_codes(cli: Cli, project: Path) -> None:
     (project / "page.md").write_text("<!-- crucible-checks-disable-line DOC001 -->\n")
     assert cli("run").status == 0
+
+
+def test_directive_in_code_is_an_example() -> None:
+    text = (
+        "```markdown\n<!-- crucible-checks-disable DOC001 -->\n```\n"
+        "    <!-- crucible-checks-disable DOC002 -->\n\n"
+        "Write `<!-- crucible-checks-disable DOC003 -->` to turn it off.\n"
+        "<!-- crucible-checks-disable DOC004 -->\n"
+    )
+    [directive] = parse_directives("page.md", text)
+    assert directive.codes == frozenset({"DOC004"})
+    assert directive.line == 7

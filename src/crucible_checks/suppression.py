@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from markdown_it import MarkdownIt
+
 from crucible_checks.findings import Finding
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
@@ -59,6 +61,7 @@ def parse_directives(path: str, text: str) -> list[Directive]:
 def _markdown_directives(text: str) -> list[Directive]:
     line_starts = _line_starts(text)
     last = max(len(text.splitlines()), 1)
+    code_lines = _code_block_lines(text)
     directives: list[Directive] = []
     open_ranges: list[Directive] = []
     for match in _DIRECTIVE.finditer(text):
@@ -66,6 +69,9 @@ def _markdown_directives(text: str) -> list[Directive]:
         codes = frozenset(names) if names else frozenset({ALL})
         line = _line_of(line_starts, match.start())
         column = match.start() - line_starts[line - 1] + 1
+        before = text[line_starts[line - 1] : match.start()]
+        if line in code_lines or before.count("`") % 2 == 1:
+            continue  # An example of the syntax inside code, not a directive.
         if kind == "enable":
             for directive in open_ranges:
                 if ALL in codes or directive.codes <= codes:
@@ -83,6 +89,16 @@ def _markdown_directives(text: str) -> list[Directive]:
         if kind == "disable":
             open_ranges.append(directive)
     return directives
+
+
+def _code_block_lines(text: str) -> set[int]:
+    """Return the 1-based lines of fenced and indented code blocks."""
+    lines: set[int] = set()
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type in ("fence", "code_block") and token.map is not None:
+            start, end = token.map
+            lines.update(range(start + 1, end + 1))
+    return lines
 
 
 def _noqa_directives(text: str) -> list[Directive]:
