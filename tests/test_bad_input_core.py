@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -130,3 +132,65 @@ def test_invalid_gitignore_line_skipped(cli: Cli, project: Path) -> None:
     assert outcome.out == (
         "notes.txt:1:4: TXT001 trailing whitespace\nFound 1 finding (1 error).\n"
     )
+
+
+@pytest.fixture
+def odd_names(project: Path) -> Path:
+    (project / "notes.txt").unlink()
+    (project / os.fsdecode(b"bad\xffname.txt")).write_text("x \n")
+    (project / "ctl\x01, 100%: a.txt").write_text("y \n")
+    return project
+
+
+def test_json_output_odd_names(cli: Cli, odd_names: Path) -> None:
+    outcome = cli("run", "--format", "json")
+    assert outcome.status == 1
+    outcome.out.encode("utf-8")  # valid UTF-8, no lone surrogates
+    rows = json.loads(outcome.out)
+    assert [row["path"] for row in rows] == [
+        os.fsdecode(b"bad\xffname.txt"),
+        "ctl\x01, 100%: a.txt",
+    ]
+
+
+def test_sarif_output_odd_names(cli: Cli, odd_names: Path) -> None:
+    outcome = cli("run", "--format", "sarif")
+    assert outcome.status == 1
+    outcome.out.encode("utf-8")
+    results = json.loads(outcome.out)["runs"][0]["results"]
+    uris = [
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for result in results
+    ]
+    assert uris == ["bad%FFname.txt", "ctl%01%2C%20100%25%3A%20a.txt"]
+
+
+def test_junit_output_odd_names(cli: Cli, odd_names: Path) -> None:
+    outcome = cli("run", "--format", "junit")
+    assert outcome.status == 1
+    suites = ElementTree.fromstring(outcome.out.encode("utf-8"))
+    assert [suite.get("name") for suite in suites] == [
+        "bad\\xffname.txt",
+        "ctl\\x01, 100%: a.txt",
+    ]
+    failure = suites[1].find("testcase/failure")
+    assert failure is not None
+    assert failure.text == "ctl\\x01, 100%: a.txt:1:2: TXT001 trailing whitespace"
+
+
+def test_github_output_odd_names(cli: Cli, odd_names: Path) -> None:
+    outcome = cli("run", "--format", "github")
+    assert outcome.status == 1
+    assert outcome.out.splitlines()[:2] == [
+        "::error file=bad\\udcffname.txt,line=1,col=2,"
+        "title=TXT001 trailing-whitespace::trailing whitespace",
+        "::error file=ctl\x01%2C 100%25%3A a.txt,line=1,col=2,"
+        "title=TXT001 trailing-whitespace::trailing whitespace",
+    ]
+
+
+def test_baseline_odd_names(cli: Cli, odd_names: Path) -> None:
+    assert cli("baseline").status == 0
+    outcome = cli("run")
+    assert outcome.status == 0
+    assert outcome.out == "All checks passed!\n"

@@ -66,7 +66,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report_error(message: str, error: BaseException, debug: bool) -> None:
     if debug:
         traceback.print_exception(error, file=sys.stderr)
-    print(f"crucible-checks: error: {message}", file=sys.stderr)
+    _write(sys.stderr, f"crucible-checks: error: {message}\n")
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """Write ``text``, escaping what the stream's encoding cannot carry.
+
+    A file name that is not valid UTF-8 holds lone surrogates (PEP 383); a
+    stream with strict errors, such as under PYTHONIOENCODING=utf-8, rejects them.
+    """
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
 
 def _main(arguments: list[str]) -> int:
@@ -354,7 +367,7 @@ def _run(args: argparse.Namespace, session: Session) -> int:
     if args.output_file is not None:
         _write_output(args.output_file, text)
     else:
-        sys.stdout.write(text)
+        _write(sys.stdout, text)
     human = args.format in ("concise", "full")
     if args.statistics:
         _print_statistics(result, session, sys.stdout if human else sys.stderr)

@@ -63,7 +63,9 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         about = self.subject or self.message
-        digest = hashlib.sha256(f"{self.code}\0{self.path}\0{about}".encode())
+        # A file name that is not valid UTF-8 holds surrogate escapes (PEP 383).
+        text = f"{self.code}\0{self.path}\0{about}"
+        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
         return digest.hexdigest()[:20]
 
     @property

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from crucible_checks.findings import Finding
 from crucible_checks.output import OutputContext
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """Write lone surrogates of ``json.dumps`` output as ``\\udcff`` escapes.
+
+    A file name that is not valid UTF-8 decodes to lone surrogates (PEP 383),
+    which no UTF-8 stream can carry. Outside strings, ``json.dumps`` output is
+    ASCII, so every surrogate sits inside a string, where the escape is valid
+    JSON and decodes back to the same name.
+    """
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def finding_to_dict(finding: Finding, context: OutputContext) -> dict[str, Any]:
@@ -48,4 +62,4 @@ class JsonFormat:
 
     def render(self, findings: Sequence[Finding], context: OutputContext) -> str:
         rows = [finding_to_dict(finding, context) for finding in findings]
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        return escape_surrogates(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
@@ -9,6 +10,24 @@ from collections.abc import Sequence
 from crucible_checks.findings import Finding
 from crucible_checks.output import OutputContext
 from crucible_checks.output.concise import concise_line
+
+#: Characters that XML 1.0 cannot contain, even as character references.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Replace characters XML cannot carry with a visible escape such as ``\\x01``.
+
+    A surrogate escape of a file name byte (PEP 383) shows as that byte.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if 0xDC80 <= code <= 0xDCFF:
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _NOT_XML.sub(escape, text)
 
 
 class JunitFormat:
@@ -27,7 +46,8 @@ class JunitFormat:
             ET.SubElement(
                 suite, "testcase", name="no findings", classname="crucible-checks"
             )
-        for path, found in sorted(by_path.items()):
+        for raw_path, found in sorted(by_path.items()):
+            path = _xml_text(raw_path)
             suite = ET.SubElement(
                 suites,
                 "testsuite",
@@ -47,10 +67,10 @@ class JunitFormat:
                 failure = ET.SubElement(
                     case,
                     "failure",
-                    message=finding.message,
+                    message=_xml_text(finding.message),
                     type=finding.severity.value,
                 )
-                failure.text = concise_line(finding)
+                failure.text = _xml_text(concise_line(finding))
         suites.set("tests", str(max(len(findings), 1)))
         suites.set("failures", str(len(findings)))
         ET.indent(suites)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.output import OutputContext
+from crucible_checks.output.json_format import escape_surrogates
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 ROOT_ID = "%SRCROOT%"
@@ -41,7 +42,8 @@ class SarifFormat:
                 }
             ],
         }
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        return escape_surrogates(text) + "\n"
 
 
 def _rule(info: CheckInfo) -> dict[str, Any]:
@@ -72,7 +74,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             {
                 "physicalLocation": {
                     "artifactLocation": {
-                        "uri": quote(finding.path),
+                        "uri": quote(finding.path, errors="surrogateescape"),
                         "uriBaseId": ROOT_ID,
                     },
                     "region": region,
