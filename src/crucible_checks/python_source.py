@@ -57,7 +57,9 @@ def parse_text(file: SourceFile, text: str, digest: str) -> PythonSource:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(text, filename=file.relative)
+            # Python accepts a UTF-8 byte-order mark in source files, but
+            # ast.parse rejects U+FEFF in a str, so it is dropped here.
+            tree = ast.parse(text.removeprefix("\ufeff"), filename=file.relative)
     except SyntaxError as error:
         reason = f"syntax error: {error.msg}"
         return PythonSource(

@@ -1,0 +1,35 @@
+"""The queue checks under hostile input: odd encodings, bad files, bad settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Outcome
+
+Cli = Callable[..., Outcome]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nroots = ["app"]\n'
+    )
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_byte_order_mark_python_file(cli: Cli, project: Path) -> None:
+    (project / "app/producer.py").write_bytes(
+        b'\xef\xbb\xbfimport redis\nclient = redis.Redis()\nclient.lpush("jobs", 1)\n'
+    )
+    outcome = cli("run", "--select", "QUE")
+    assert outcome.status == 1
+    assert outcome.out == (
+        "app/producer.py:3:14: QUE003 Redis list 'jobs' is written but never read; "
+        "the keys that are read are none\n"
+        "Found 1 finding (1 error).\n"
+    )
