@@ -194,3 +194,61 @@ def test_baseline_odd_names(cli: Cli, odd_names: Path) -> None:
     outcome = cli("run")
     assert outcome.status == 0
     assert outcome.out == "All checks passed!\n"
+
+
+def test_changed_since_outside_git(cli: Cli, project: Path) -> None:
+    outcome = cli("run", "--changed-since", "HEAD")
+    assert outcome.status == 2
+    assert outcome.err.count("\n") == 1
+    assert outcome.err.startswith(
+        "crucible-checks: error: --changed-since HEAD: git failed: "
+    )
+
+
+def _plugin(folder: Path, name: str, body: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    (folder / f"{name}.py").write_text(
+        "from crucible_checks import hookimpl\n\n" + body
+    )
+    monkeypatch.syspath_prepend(str(folder))
+    return name
+
+
+def test_plugin_check_without_info(
+    cli: Cli,
+    project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path_factory.mktemp("plugins")
+    body = "@hookimpl\ndef crucible_checks_checks():\n    return [object()]\n"
+    name = _plugin(folder, "infoless_plugin", body, monkeypatch)
+    outcome = cli("-p", name, "run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: plugin 'infoless_plugin': contributed <object> "
+        "as a check; a check needs an 'info' CheckInfo and a run method\n"
+    )
+
+
+def test_output_format_crash(
+    cli: Cli,
+    project: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path_factory.mktemp("plugins")
+    body = (
+        "class Broken:\n"
+        "    name = 'broken'\n\n"
+        "    def render(self, findings, context):\n"
+        "        raise RuntimeError('no template')\n\n\n"
+        "@hookimpl\ndef crucible_checks_output_formats():\n    return [Broken()]\n"
+    )
+    name = _plugin(folder, "broken_format", body, monkeypatch)
+    outcome = cli("-p", name, "run", "--format", "broken", "--output-file", "out.txt")
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: plugin 'broken_format': output format 'broken' "
+        "failed: RuntimeError: no template\n"
+    )
+    assert not (project / "out.txt").exists()

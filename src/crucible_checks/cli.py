@@ -18,7 +18,7 @@ from crucible_checks.atomic import write_text_atomic
 from crucible_checks.baseline import write_baseline
 from crucible_checks.checks import CheckInfo
 from crucible_checks.config import nearest
-from crucible_checks.errors import CrucibleError, UsageError
+from crucible_checks.errors import CrucibleError, PluginError, UsageError
 from crucible_checks.output import OutputContext
 from crucible_checks.output.github import summary
 from crucible_checks.run import RunOptions, RunResult, run_checks
@@ -363,7 +363,7 @@ def _run(args: argparse.Namespace, session: Session) -> int:
         tool_version=__version__,
         root_uri=session.config.root.as_uri() + "/",
     )
-    text = output_format.render(result.findings, context)
+    text = _render(session, args.format, result, context)
     if args.output_file is not None:
         _write_output(args.output_file, text)
     else:
@@ -377,6 +377,24 @@ def _run(args: argparse.Namespace, session: Session) -> int:
     if result.failed and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _render(
+    session: Session, name: str, result: RunResult, context: OutputContext
+) -> str:
+    plugin = session.host.format_plugins.get(name, name)
+    try:
+        text = session.host.formats[name].render(result.findings, context)
+    except Exception as error:
+        raise PluginError(
+            plugin, f"output format {name!r} failed: {type(error).__name__}: {error}"
+        ) from error
+    if not isinstance(text, str):
+        raise PluginError(
+            plugin,
+            f"output format {name!r} returned {type(text).__name__}; expected str",
+        )
+    return text
 
 
 def _write_output(path: Path, text: str) -> None:

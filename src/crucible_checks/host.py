@@ -35,6 +35,8 @@ class Host:
         self.families: dict[str, Family] = {}
         self.checks: dict[str, Check] = {}
         self.formats: dict[str, OutputFormat] = {}
+        #: The plugin that added each output format, for error messages.
+        self.format_plugins: dict[str, str] = {}
         self.commands: dict[str, Command] = {}
 
     @property
@@ -52,15 +54,23 @@ class Host:
             self.families.setdefault(family.name, family)
         for plugin, check in self._call(hook.crucible_checks_checks):
             self._add_check(plugin, check)
-        for _plugin, output_format in self._call(hook.crucible_checks_output_formats):
-            self.formats.setdefault(output_format.name, output_format)
+        for plugin, output_format in self._call(hook.crucible_checks_output_formats):
+            if output_format.name not in self.formats:
+                self.formats[output_format.name] = output_format
+                self.format_plugins[output_format.name] = plugin
         for plugin, command in self._call(hook.crucible_checks_commands):
             if command.name in self.commands:
                 raise PluginError(plugin, f"sub-command {command.name!r} is taken")
             self.commands[command.name] = command
 
     def _add_check(self, plugin: str, check: Check) -> None:
-        info = check.info
+        info = getattr(check, "info", None)
+        if not isinstance(info, CheckInfo) or not callable(getattr(check, "run", None)):
+            raise PluginError(
+                plugin,
+                f"contributed <{type(check).__name__}> as a check; a check needs "
+                "an 'info' CheckInfo and a run method",
+            )
         if info.code in self.checks:
             other = self.checks[info.code].info.plugin
             raise PluginError(

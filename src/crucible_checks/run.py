@@ -344,8 +344,11 @@ def _changed_files(root: Path, revision: str | None) -> frozenset[str] | None:
         except FileNotFoundError as error:
             raise UsageError("--changed-since needs git on PATH") from error
         except subprocess.CalledProcessError as error:
+            # Outside a repository git prints its whole usage text; the first
+            # line says what failed.
+            reason = (error.stderr.strip().splitlines() or ["no message"])[0]
             raise UsageError(
-                f"--changed-since {revision}: git failed: {error.stderr.strip()}"
+                f"--changed-since {revision}: git failed: {reason}"
             ) from error
         names.update(line for line in completed.stdout.splitlines() if line)
     return frozenset(names)
