@@ -252,3 +252,23 @@ def test_output_format_crash(
         "failed: RuntimeError: no template\n"
     )
     assert not (project / "out.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--select", ""),
+        ("--select", ",,"),
+        ("--select", "TXT001", "--ignore", "TXT001"),
+        ("--select", "TXT", "--ignore", "TXT"),
+    ],
+)
+def test_selection_leaves_no_check(
+    cli: Cli, project: Path, arguments: tuple[str, ...]
+) -> None:
+    outcome = cli("run", *arguments)
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: no check is selected: the select and ignore "
+        "settings leave nothing to run; select at least one code\n"
+    )

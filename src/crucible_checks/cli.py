@@ -21,7 +21,7 @@ from crucible_checks.config import nearest
 from crucible_checks.errors import CrucibleError, PluginError, UsageError
 from crucible_checks.output import OutputContext
 from crucible_checks.output.github import summary
-from crucible_checks.run import RunOptions, RunResult, run_checks
+from crucible_checks.run import RunOptions, RunResult, choose_checks, run_checks
 from crucible_checks.session import Session
 
 EXIT_CLEAN = 0
@@ -356,6 +356,11 @@ def _run(args: argparse.Namespace, session: Session) -> int:
             f"choose one of {', '.join(session.host.formats)}"
         )
     options = _run_options(args)
+    if not choose_checks(session, options):
+        raise UsageError(
+            "no check is selected: the select and ignore settings leave nothing "
+            "to run; select at least one code"
+        )
     result = _with_progress(session, options)
     context = OutputContext(
         checks={info.code: info for info in session.infos},
