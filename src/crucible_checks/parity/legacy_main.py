@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from crucible_checks.parity.errors import ParityError
 from crucible_checks.parity.imports import resolve
 
 
@@ -11,7 +12,12 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m crucible_checks.parity.legacy_main MODULE:FUNCTION")
         return 2
-    loop = resolve(argv[0], "legacy worker")
+    try:
+        loop = resolve(argv[0], "legacy worker")
+    except ParityError as error:
+        # One line, because the parent quotes this log in its error message.
+        print(error, file=sys.stderr)
+        return 2
     loop()
     print(f"legacy worker {argv[0]} returned; a queue loop should run until stopped")
     return 1

@@ -37,6 +37,12 @@ class ParitySpec:
                 "[tool.crucible-checks.parity] is missing "
                 + ", ".join(repr(name) for name in missing)
             )
+        timeout = float(options.get("timeout", 10.0))  # type: ignore[arg-type]
+        if timeout <= 0:
+            raise ParityError(
+                "[tool.crucible-checks.parity] 'timeout' must be more than 0 "
+                f"seconds, got {timeout}"
+            )
         return cls(
             task=str(options["task"]),
             legacy_queue=str(options["legacy-queue"]),
@@ -50,7 +56,7 @@ class ParitySpec:
                 unordered=tuple(_strings(options.get("unordered", []))),
             ),
             calibrate=bool(options.get("calibrate", False)),
-            timeout=float(options.get("timeout", 10.0)),  # type: ignore[arg-type]
+            timeout=timeout,
         )
 
     @property
