@@ -272,3 +272,20 @@ def test_selection_leaves_no_check(
         "crucible-checks: error: no check is selected: the select and ignore "
         "settings leave nothing to run; select at least one code\n"
     )
+
+
+def test_symlink_to_ancestor_walked_once(cli: Cli, project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nplugins = ["textlint_plugin"]\n'
+        'select = ["TXT001", "CC002"]\nroots = ["docs"]\n'
+    )
+    (project / "docs").mkdir()
+    (project / "docs/a.txt").write_text("x \n")
+    (project / "docs/up").symlink_to("..")
+    outcome = cli("run")
+    assert outcome.status == 1
+    assert outcome.out == (
+        "docs/a.txt:1:2: TXT001 trailing whitespace\n"
+        "docs/up:1:1: CC002 file skipped: symlink loop\n"
+        "Found 2 findings (2 errors).\n"
+    )

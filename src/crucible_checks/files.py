@@ -177,7 +177,10 @@ class Walker:
                 yield file
             return
         specs = self._specs_above(start)
-        yield from self._walk_folder(os.fspath(start), relative, frozenset(), specs)
+        # A symlink to a folder above the start is a loop too, so the walk
+        # starts knowing every folder above it.
+        above = frozenset(_identity(folder) for folder in start.resolve().parents)
+        yield from self._walk_folder(os.fspath(start), relative, above, specs)
 
     def _walk_folder(
         self,
@@ -304,6 +307,11 @@ def git_tracked(root: Path) -> set[str] | None:
     names = completed.stdout.decode("utf-8", "surrogateescape").split("\0")
     strip = "" if prefix == "." else prefix + "/"
     return {name[len(strip) :] for name in names if name and name.startswith(strip)}
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    folder_stat = folder.stat()
+    return (folder_stat.st_dev, folder_stat.st_ino)
 
 
 def _reason(error: OSError) -> str:
