@@ -101,7 +101,8 @@ def normalise_target(target: str, source_folder: str) -> str | None:
         name = posixpath.join(source_folder, name)
     if not name:
         return name
-    name = posixpath.normpath(name)
+    if "." in name or "//" in name:
+        name = posixpath.normpath(name)
     if name == ".." or name.startswith("../"):
         return None
     return name

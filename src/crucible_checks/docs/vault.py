@@ -171,12 +171,21 @@ class Vault:
         """
         if not target:
             return Resolution(PAGE, (source,))
-        key = (target, posixpath.dirname(source))
+        folder = posixpath.dirname(source) if self._by_folder(target) else ""
+        key = (target, folder)
         found = self._resolved.get(key)
         if found is None:
             found = self._resolve_name(target, source)
             self._resolved[key] = found
         return found
+
+    def _by_folder(self, target: str) -> bool:
+        """Return whether the linking page's folder can change where a name leads."""
+        return (
+            target.startswith(".")
+            or self.settings.resolver == "obsidian"
+            or extension(target) != ""
+        )
 
     def _resolve_name(self, target: str, source: str) -> Resolution:
         if not target:
