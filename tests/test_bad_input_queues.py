@@ -33,3 +33,21 @@ def test_byte_order_mark_python_file(cli: Cli, project: Path) -> None:
         "the keys that are read are none\n"
         "Found 1 finding (1 error).\n"
     )
+
+
+def test_invalid_utf8_worker_file_warm_cache(cli: Cli, project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nroots = ["docker-compose.yml"]\n'
+    )
+    (project / "docker-compose.yml").write_bytes(
+        b"services:\n  w:\n    command: celery -A app worker -Q caf\xe9\n"
+    )
+    expected = (
+        "docker-compose.yml:1:1: CC002 file skipped: invalid UTF-8 at byte 55 "
+        "(line 3); save it as UTF-8\n"
+        "Found 1 finding (1 error).\n"
+    )
+    for _ in ("cold", "warm"):
+        outcome = cli("run", "--select", "QUE,CC002")
+        assert outcome.status == 1
+        assert outcome.out == expected

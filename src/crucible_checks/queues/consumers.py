@@ -57,8 +57,10 @@ def _scan_file(
     scan = LineScan([], [])
     if may_start_worker(kind, data):
         text = project.decode(file, data)
-        if text is not None:
-            scan = scan_file_text(file.relative, text, kind, environment)
+        if text is None:
+            # Not cached, so every run decodes it again and reports it (CC002).
+            return scan
+        scan = scan_file_text(file.relative, text, kind, environment)
     cache.put(file, digest, scan)
     return scan
 
