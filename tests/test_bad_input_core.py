@@ -12,6 +12,12 @@ from xml.etree import ElementTree
 
 import pytest
 
+from crucible_checks.cli import main
+from crucible_checks.findings import Finding
+from crucible_checks.fixes import apply_fixes
+from crucible_checks.output.concise import concise_line
+from crucible_checks.run import RunOptions, run_checks
+from crucible_checks.session import Session
 from tests.conftest import Outcome
 
 Cli = Callable[..., Outcome]
@@ -289,3 +295,78 @@ def test_symlink_to_ancestor_walked_once(cli: Cli, project: Path) -> None:
         "docs/up:1:1: CC002 file skipped: symlink loop\n"
         "Found 2 findings (2 errors).\n"
     )
+
+
+def test_fix_skips_file_changed_after_check(
+    tmp_path: Path, textlint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nplugins = ["textlint_plugin"]\nselect = ["TXT001"]\n'
+    )
+    page = tmp_path / "a.txt"
+    page.write_text("one \n")
+    session = Session.create(start=tmp_path)
+    result = run_checks(session, RunOptions())
+    page.write_text("changed by someone else  \nmore\n")
+    assert apply_fixes(tmp_path, result.findings, result.stamps) == 0
+    assert page.read_text() == "changed by someone else  \nmore\n"
+    page.unlink()
+    assert apply_fixes(tmp_path, result.findings, result.stamps) == 0
+
+
+def test_concise_escapes_newline_in_path() -> None:
+    finding = Finding("odd\nname.md", 1, 1, "DOC001", "dead link")
+    assert concise_line(finding) == "odd\\nname.md:1:1: DOC001 dead link"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('cache-dir = ""\n', "'cache-dir' must not be empty"),
+        ('roots = ["../elsewhere"]\n', "root '../elsewhere' is outside the project"),
+        ('roots = ["/etc"]\n', "root '/etc' is outside the project"),
+    ],
+)
+def test_config_rejects_paths(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    body: str,
+    message: str,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.crucible-checks]\n" + body)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_config_option_must_be_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("# Title\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--config", "a.md", "run"]) == 2
+    assert "a.md: a config file must be a .toml file" in capsys.readouterr().err
+
+
+def test_check_calling_exit_is_plugin_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "exiting_plugin.py").write_text(
+        "import sys\n"
+        "from crucible_checks import CheckInfo, Family, hookimpl\n"
+        "class Exit:\n"
+        "    info = CheckInfo('EXIT001', 'exits', 'exits', 'S.', 'E.')\n"
+        "    def run(self, project, options):\n"
+        "        sys.exit(3)\n"
+        "@hookimpl\n"
+        "def crucible_checks_families():\n"
+        "    return [Family('exits', 'Exits.')]\n"
+        "@hookimpl\n"
+        "def crucible_checks_checks():\n"
+        "    return [Exit()]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["-p", "exiting_plugin", "run", "--select", "EXIT001"]) == 2
+    assert "check EXIT001 (exits) failed: SystemExit: 3" in capsys.readouterr().err

@@ -67,7 +67,7 @@ def test_family_option_wrong_type(cli: Cli, folder: Path) -> None:
     outcome = cli("run")
     assert outcome.status == 2
     assert outcome.err.endswith(
-        "[textlint]: 'suffixes' must be list of strings, got '.txt'\n"
+        "[textlint]: 'suffixes' must be a list of strings, got '.txt'\n"
     )
 
 

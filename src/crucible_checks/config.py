@@ -83,6 +83,11 @@ def find_config_file(start: Path) -> Path | None:
 
 def load_config(start: Path, explicit: Path | None = None) -> Config:
     """Find and read the config for a run started in ``start``."""
+    if explicit is not None and explicit.suffix != ".toml":
+        raise ConfigError(
+            f"{explicit}: a config file must be a .toml file, such as pyproject.toml "
+            f"or {CONFIG_FILE}"
+        )
     path = explicit or find_config_file(start.resolve())
     if path is None:
         return Config(root=start.resolve())
@@ -108,11 +113,15 @@ def _set_key(config: Config, key: str, value: Any) -> None:
     attribute = key.replace("-", "_")
     if key in _LIST_KEYS:
         setattr(config, attribute, _string_list(where, key, value))
+        if key == "roots":
+            _check_roots(config, value)
     elif key in _STRING_KEYS:
         if not isinstance(value, str):
             raise ConfigError(type_message(where, key, value, "a string"))
         if key == "file-source" and value not in FILE_SOURCES:
             raise ConfigError(choice_message(where, key, value, FILE_SOURCES))
+        if key in ("cache-dir", "baseline") and not value.strip():
+            raise ConfigError(f"{where}: {key!r} must not be empty")
         setattr(config, attribute, value)
     elif key in _BOOL_KEYS:
         if not isinstance(value, bool):
@@ -128,6 +137,17 @@ def _set_key(config: Config, key: str, value: Any) -> None:
             str(name): _table(where, f"{key}.{name}", options)
             for name, options in _table(where, key, value).items()
         }
+
+
+def _check_roots(config: Config, roots: list[str]) -> None:
+    """Raise unless every root is a folder or file inside the project."""
+    for name in roots:
+        inside = (config.root / name).resolve()
+        if inside != config.root and config.root not in inside.parents:
+            raise ConfigError(
+                f"{config.source}: root {name!r} is outside the project folder "
+                f"{config.root}; list only paths inside it"
+            )
 
 
 def _string_list(where: str, key: str, value: Any) -> list[str]:

@@ -24,7 +24,7 @@ from crucible_checks.errors import (
 )
 from crucible_checks.files import DEFAULT_EXCLUDE, SourceFile, Walker, git_tracked
 from crucible_checks.findings import Finding, Severity
-from crucible_checks.fixes import apply_fixes
+from crucible_checks.fixes import Stamp, apply_fixes
 from crucible_checks.project import Project
 from crucible_checks.selection import check_options, selected, validate_selectors
 from crucible_checks.session import Session
@@ -63,6 +63,7 @@ class RunResult:
     baseline_matched: int = 0
     baseline_fixed: int = 0
     notes: list[str] = field(default_factory=list)
+    stamps: dict[str, Stamp] = field(default_factory=dict, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -102,7 +103,7 @@ def run_checks(
     result = _run_once(session, options, progress)
     if not options.fix:
         return result
-    fixed = apply_fixes(session.config.root, result.findings)
+    fixed = apply_fixes(session.config.root, result.findings, result.stamps)
     if fixed == 0:
         return result
     result = _run_once(session, options, progress)
@@ -212,7 +213,10 @@ def _run_once(
     project.save_caches()
     findings = _filter(findings, project, session, checks)
     result = RunResult(
-        sorted(set(findings)), [c.info for c in checks], len(project.files)
+        sorted(set(findings)),
+        [c.info for c in checks],
+        len(project.files),
+        stamps={file.relative: (file.size, file.mtime_ns) for file in project.files},
     )
     if options.use_baseline:
         _apply_baseline(result, session)
@@ -228,22 +232,31 @@ def _run_check(
         found = list(check.run(project, options))
     except CrucibleError:
         raise
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise PluginError(
             info.plugin,
             f"check {info.code} ({info.name}) failed: {type(error).__name__}: {error}",
         ) from error
     for finding in found:
-        if not isinstance(finding, Finding) or finding.code != info.code:
-            raise PluginError(
-                info.plugin,
-                f"check {info.code} returned {finding!r}; expected Finding objects "
-                f"with code {info.code}",
-            )
+        _validate_finding(finding, info)
     reported = [finding for finding in found if project.is_target(finding.path)]
     if changed is not None and info.scope is Scope.FILE:
         reported = [finding for finding in reported if finding.path in changed]
     return reported
+
+
+def _validate_finding(finding: object, info: CheckInfo) -> None:
+    """Raise `PluginError` unless a check returned a finding of its own code,
+    located in the project on a real line."""
+    if not isinstance(finding, Finding) or finding.code != info.code:
+        problem = f"expected Finding objects with code {info.code}"
+    elif finding.path.startswith("/") or ".." in finding.path.split("/"):
+        problem = "expected a path relative to the project root"
+    elif finding.line < 1 or finding.column < 1:
+        problem = "expected a line and column of at least 1"
+    else:
+        return
+    raise PluginError(info.plugin, f"check {info.code} returned {finding!r}; {problem}")
 
 
 def _filter(

@@ -120,10 +120,17 @@ def _merge(
         if option is None:
             raise ConfigError(unknown_key_message(where, key, by_name))
         if not option.accepts(value):
-            expected = option.type_name
+            expected = _with_article(option.type_name)
             if option.choices:
                 expected = "one of " + ", ".join(repr(c) for c in option.choices)
             suffix = nearest(value, option.choices) if isinstance(value, str) else ""
             raise ConfigError(type_message(where, key, value, expected) + suffix)
         merged[key] = value
     return merged
+
+
+def _with_article(type_name: str) -> str:
+    if type_name == "boolean":
+        return "true or false"
+    article = "an" if type_name[0] in "aeiou" else "a"
+    return f"{article} {type_name}"

@@ -10,7 +10,15 @@ from crucible_checks.output import OutputContext
 
 def concise_line(finding: Finding) -> str:
     """Return the one-line form that the command, pytest and hooks all show."""
-    return f"{finding.location}: {finding.code} {finding.message}"
+    location = f"{printable(finding.path)}:{finding.line}:{finding.column}"
+    return f"{location}: {finding.code} {finding.message}"
+
+
+def printable(text: str) -> str:
+    """Escape control characters, so a file name cannot break the line apart."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ConciseFormat:
