@@ -37,11 +37,13 @@ def test_time_limits_before(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     )
     assert findings(capsys, tmp_path, "CEL201") == [
         "tasks.py:10:1: CEL201 task 'tasks.limits': soft_time_limit=60 is not below "
-        "time_limit=30, so the worker is killed before SoftTimeLimitExceeded is "
-        "raised; set soft_time_limit lower",
+        "time_limit=30, so the worker process is killed as soon as "
+        "SoftTimeLimitExceeded is raised and cleanup never finishes; set "
+        "soft_time_limit lower",
         "tasks.py:13:1: CEL201 task 'tasks.equal': soft_time_limit=30 is not below "
-        "time_limit=30, so the worker is killed before SoftTimeLimitExceeded is "
-        "raised; set soft_time_limit lower",
+        "time_limit=30, so the worker process is killed as soon as "
+        "SoftTimeLimitExceeded is raised and cleanup never finishes; set "
+        "soft_time_limit lower",
     ]
 
 

@@ -22,11 +22,15 @@ _BACKOFF_OPTIONS = ("retry_backoff", "retry_jitter", "retry_backoff_max")
 TIME_LIMITS = info(
     "CEL201",
     "soft-time-limit-not-below-time-limit",
-    "soft_time_limit is not below time_limit, so the soft limit never fires.",
-    "The prefork pool kills the worker process at `time_limit`; "
-    "`SoftTimeLimitExceeded` is raised at `soft_time_limit` only when that comes "
-    "first, so cleanup code never runs. Time limits are enforced only by the "
-    "prefork pool.",
+    "soft_time_limit is not below time_limit, so cleanup after the soft limit "
+    "gets no time.",
+    "In Celery 5.7 the prefork pool, the only pool that enforces time limits, "
+    "starts the hard timer when the soft limit fires and gives it the remaining "
+    "`time_limit - soft_time_limit` seconds. With a soft limit at or above the "
+    "hard one, the process is killed right after `SoftTimeLimitExceeded` is "
+    "raised, so the cleanup code never finishes, and the task runs until "
+    "`soft_time_limit`, past `time_limit`. A soft limit above the hard one also "
+    "makes `apply_async` and `delay` raise ValueError in the producer.",
     "@app.task(soft_time_limit=600, time_limit=300)",
     "@app.task(soft_time_limit=300, time_limit=600)",
 )
@@ -133,8 +137,9 @@ def time_limits(
                 task.line,
                 task.column,
                 f"task {task.display_name!r}: soft_time_limit={soft:g} is not below "
-                f"time_limit={hard:g}, so the worker is killed before "
-                "SoftTimeLimitExceeded is raised; set soft_time_limit lower",
+                f"time_limit={hard:g}, so the worker process is killed as soon as "
+                "SoftTimeLimitExceeded is raised and cleanup never finishes; set "
+                "soft_time_limit lower",
                 task.display_name,
             )
 
