@@ -7,6 +7,7 @@ from crucible_checks.celery import (
     compat_checks,
     index_checks,
     policy_checks,
+    registry_check,
 )
 from crucible_checks.celery.command import TasksCommand
 from crucible_checks.celery.settings import OPTIONS
@@ -33,6 +34,7 @@ def crucible_checks_checks() -> list[Check]:
         *index_checks.CHECKS,
         *call_checks.CHECKS,
         *policy_checks.CHECKS,
+        *registry_check.CHECKS,
     ]
 
 

@@ -1,0 +1,96 @@
+"""The opt-in check that imports the Celery app and compares its registry with
+the static task index."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+from crucible_checks.celery.base import IndexCheck, finding, info
+from crucible_checks.celery.index import TaskIndex
+from crucible_checks.celery.registry import RegisteredTask, read_registry
+from crucible_checks.celery.settings import celery_settings
+from crucible_checks.checks import CheckInfo
+from crucible_checks.errors import ConfigError
+from crucible_checks.findings import Finding, Severity
+from crucible_checks.project import Project
+
+REGISTRY_MISMATCH = info(
+    "CEL014",
+    "app-registry-mismatch",
+    "The imported app registers other tasks than the source defines.",
+    "Off by default, because it imports the app given in the celery `app` "
+    "option, which needs the project's dependencies. A task defined in source "
+    "that the app does not register lives in a module the app never imports "
+    "(add it to `include` or autodiscovery): a worker drops its messages as "
+    "unregistered. A task the app registers that the static index does not see "
+    "escapes the signature and call checks, so it is reported as a warning (add "
+    "its decorator to `task-decorators`). Tasks defined outside the project, "
+    "such as Celery's own `celery.*` tasks, are left out.",
+    "# proj/celery.py: Celery('proj', include=['proj.tasks'])\n"
+    "# proj/reports.py defines @app.task def build(): ...",
+    "Celery('proj', include=['proj.tasks', 'proj.reports'])",
+    default_enabled=False,
+)
+
+
+def registry_mismatches(
+    project: Project, index: TaskIndex, check: CheckInfo
+) -> Iterator[Finding]:
+    settings = celery_settings(project)
+    if not settings.app:
+        raise ConfigError(
+            "CEL014 app-registry-mismatch needs the Celery app: set app = "
+            "'module:attribute' in the [celery] settings"
+        )
+    root = project.root.resolve()
+    registered = read_registry(settings.app, root, settings.import_roots)
+    names = {task.name for task in registered}
+    for task in index.tasks:
+        if isinstance(task.name, str) and task.name not in names:
+            yield finding(
+                check,
+                task.path,
+                task.line,
+                task.column,
+                f"task {task.name!r} is defined here but app {settings.app!r} does "
+                "not register it, so workers drop its messages; make the app "
+                "import this module (include= or autodiscover_tasks)",
+                task.name,
+            )
+    yield from _registry_only(check, index, registered, root)
+
+
+def _registry_only(
+    check: CheckInfo, index: TaskIndex, registered: list[RegisteredTask], root: Path
+) -> Iterator[Finding]:
+    for task in registered:
+        relative = _inside(task.file, root)
+        # NOTE: a task whose source file is unknown or outside the project
+        # (a library's task, Celery's own) cannot be placed, so it is skipped.
+        if relative is None or index.named(task.name):
+            continue
+        found = finding(
+            check,
+            relative,
+            max(task.line, 1),
+            1,
+            f"app registers task {task.name!r}, which the static task index does "
+            "not find, so its signature is not checked; list its decorator in "
+            "task-decorators",
+            task.name,
+        )
+        yield dataclasses.replace(found, severity=Severity.WARNING)
+
+
+def _inside(file: Path | None, root: Path) -> str | None:
+    if file is None:
+        return None
+    try:
+        return file.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+CHECKS = [IndexCheck(REGISTRY_MISMATCH, registry_mismatches)]
