@@ -13,7 +13,12 @@ from pathlib import Path
 from crucible_checks.celery.compat import CHANGE_KINDS, Change, reported
 from crucible_checks.celery.compat_checks import changes_between
 from crucible_checks.celery.index import TaskIndex, build_index
-from crucible_checks.celery.lock import locked_from_task, read_lock, write_lock
+from crucible_checks.celery.lock import (
+    LockedTask,
+    locked_from_task,
+    read_lock,
+    write_lock,
+)
 from crucible_checks.celery.settings import MODES, celery_settings
 from crucible_checks.errors import UsageError
 from crucible_checks.run import RunOptions, build_project
@@ -56,11 +61,28 @@ class TasksCommand:
 
 def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
     tasks = [locked_from_task(index.named(name)[0]) for name in sorted(index.names)]
-    write_lock(session.config.root / lock_file, tasks)
-    print(f"Wrote {len(tasks)} tasks to {lock_file}.")
+    kept = _kept_from_skipped(session.config.root / lock_file, lock_file, index)
+    write_lock(session.config.root / lock_file, [*tasks, *kept])
+    print(f"Wrote {len(tasks) + len(kept)} tasks to {lock_file}.")
     for skipped in index.skipped:
         print(f"{skipped.path}: skipped: {skipped.reason}")
+    for task in kept:
+        print(f"{task.path}: kept the locked task {task.name!r} of a skipped file")
     return 0
+
+
+def _kept_from_skipped(
+    path: Path, lock_file: str, index: TaskIndex
+) -> list[LockedTask]:
+    """Return the locked tasks of files the index skipped, so a lock written
+    while a file cannot be parsed does not forget its tasks."""
+    locked = read_lock(path, lock_file) or {}
+    skipped = index.skipped_paths
+    return [
+        task
+        for name, task in sorted(locked.items())
+        if task.path in skipped and not index.named(name)
+    ]
 
 
 def _list(index: TaskIndex, session: Session, lock_file: str, mode: str) -> int:
