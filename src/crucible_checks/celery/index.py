@@ -190,6 +190,9 @@ def assemble(
                 )
             )
             continue
+        config.facts.extend(file_facts.config)
+        if not (file_facts.tasks or file_facts.pending or file_facts.calls):
+            continue  # Most files: nothing to name, so skip the module name.
         module = namer.name(file_facts.path)
         is_package = file_facts.path.endswith("__init__.py")
         tasks = [*file_facts.tasks, *_aliased(file_facts.pending, aliases)]
@@ -197,7 +200,6 @@ def assemble(
         index.calls.extend(
             _resolve_call(call, module, is_package) for call in file_facts.calls
         )
-        config.facts.extend(file_facts.config)
     index.config = config
     index.__post_init__()
     return index

@@ -18,10 +18,11 @@ class ModuleNamer:
 
     def __init__(self, import_roots: Sequence[str], all_paths: Iterable[str]) -> None:
         self.import_roots = tuple(import_roots)
+        # Plain string operations: this runs once per file of the project.
         self.packages = {
-            str(PurePosixPath(path).parent)
+            path.rpartition("/")[0] or "."
             for path in all_paths
-            if PurePosixPath(path).name == "__init__.py"
+            if path == "__init__.py" or path.endswith("/__init__.py")
         }
 
     def name(self, relative: str) -> str:
