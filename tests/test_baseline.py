@@ -40,7 +40,11 @@ def test_baseline_hides_moved_finding(cli: Cli, project: Path) -> None:
     (project / "notes.txt").write_text("inserted\nabove\none \ntwo\n")
     outcome = cli("run")
     assert outcome.status == 0
-    assert outcome.out == "All checks passed!\n"
+    assert outcome.out == (
+        "All checks passed!\n"
+        "1 finding accepted by the baseline not shown; use --no-baseline to see "
+        "them.\n"
+    )
 
 
 def test_baseline_reports_new_finding(cli: Cli, project: Path) -> None:

@@ -67,7 +67,8 @@ def test_family_option_wrong_type(cli: Cli, folder: Path) -> None:
     outcome = cli("run")
     assert outcome.status == 2
     assert outcome.err.endswith(
-        "[textlint]: 'suffixes' must be a list of strings, got '.txt'\n"
+        "[tool.crucible-checks.textlint]: 'suffixes' must be a list of strings, "
+        "got '.txt'\n"
     )
 
 
@@ -86,7 +87,8 @@ def test_check_option_unknown_key(cli: Cli, folder: Path) -> None:
     outcome = cli("run")
     assert outcome.status == 2
     assert outcome.err.endswith(
-        "[checks.TXT002]: unknown key 'max-lenght'; did you mean 'max-length'?\n"
+        "[tool.crucible-checks.checks.TXT002]: unknown key 'max-lenght'; "
+        "did you mean 'max-length'?\n"
     )
 
 

@@ -77,5 +77,5 @@ def test_legacy_loop_import_error_is_reported(tmp_path):
         time.sleep(0.02)
     failure = worker.failure()
     assert failure is not None
-    assert "legacy worker no_such_module:main exited with status 1" in failure
+    assert "legacy worker no_such_module:main exited with status 2" in failure
     assert "cannot import" in failure

@@ -35,7 +35,8 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser that raises `UsageError` instead of exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        command = self.prog.removeprefix("crucible-checks").strip()
+        raise UsageError(f"{command}: {message}" if command else message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -466,6 +467,13 @@ def _print_summary(result: RunResult, stream: TextIO) -> None:
         )
     else:
         print("All checks passed!", file=stream)
+    if result.baseline_matched:
+        accepted = result.baseline_matched
+        print(
+            f"{accepted} finding{'s' if accepted != 1 else ''} accepted by the "
+            "baseline not shown; use --no-baseline to see them.",
+            file=stream,
+        )
     if result.baseline_fixed:
         print(
             f"{result.baseline_fixed} baseline entries no longer occur; "

@@ -68,6 +68,14 @@ class Config:
             return f"{self.path} [{TABLE}]"
         return str(self.path)
 
+    def table_source(self, table: str) -> str:
+        """Name a sub-table such as ``docs`` or ``checks.DOC001``, for messages."""
+        if self.path is None:
+            return f"default settings [{table}]"
+        if self.path.name == PYPROJECT:
+            return f"{self.path} [{TABLE}.{table}]"
+        return f"{self.path} [{table}]"
+
 
 def find_config_file(start: Path) -> Path | None:
     """Return the nearest config file at or above ``start``, as ruff does."""
@@ -203,8 +211,12 @@ def nearest(value: str, candidates: Any) -> str:
 
 
 def unknown_key_message(where: str, key: str, valid: Any) -> str:
-    """Describe an unknown key with the nearest valid one."""
-    return f"{where}: unknown key {key!r}{nearest(key, valid)}"
+    """Describe an unknown key with the nearest valid one, or list the valid ones."""
+    suggestion = nearest(key, valid)
+    if not suggestion:
+        names = sorted(valid)
+        suggestion = "; valid keys: " + ", ".join(names) if names else "; no keys"
+    return f"{where}: unknown key {key!r}{suggestion}"
 
 
 def type_message(where: str, key: str, value: Any, expected: str) -> str:

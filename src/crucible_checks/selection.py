@@ -80,7 +80,7 @@ def is_ignored(code: str, ignore: Iterable[str]) -> bool:
 def family_options(family: Family, config: Config) -> dict[str, OptionValue]:
     """Return a family's options: its defaults overlaid with its config table."""
     table = config.family_tables.get(family.name, {})
-    where = f"{config.source} [{family.name}]"
+    where = config.table_source(family.name)
     return _merge(family.options, table, where)
 
 
@@ -90,7 +90,7 @@ def check_options(info: CheckInfo, config: Config) -> dict[str, OptionValue]:
         **config.check_tables.get(info.name, {}),
         **config.check_tables.get(info.code, {}),
     }
-    where = f"{config.source} [checks.{info.code}]"
+    where = config.table_source(f"checks.{info.code}")
     return _merge(info.options, table, where)
 
 
@@ -105,7 +105,7 @@ def validate_tables(
     by_name = {key: info for info in infos for key in (info.code, info.name)}
     for name in config.check_tables:
         if name not in by_name:
-            where = f"{config.source} [checks]"
+            where = config.table_source("checks")
             raise ConfigError(unknown_key_message(where, name, by_name))
         check_options(by_name[name], config)
 

@@ -33,7 +33,6 @@ class SarifFormat:
                         "driver": {
                             "name": "crucible-checks",
                             "version": context.tool_version,
-                            "informationUri": "https://pypi.org/project/crucible-checks/",
                             "rules": [_rule(info) for info in infos],
                         }
                     },
