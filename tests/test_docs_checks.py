@@ -202,3 +202,23 @@ def test_alias_order_option(tmp_path: Path, cli: Cli, order: str) -> None:
     assert findings(cli, root, "--select", "DOC001") == [
         "docs/index.md:1:18: DOC001 dead wiki link [[Shown]]: no page 'shown'"
     ]
+
+
+def test_obsidian_ignores_front_matter_names(tmp_path: Path, cli: Cli) -> None:
+    config = (
+        '[tool.crucible-checks.docs]\nresolver = "obsidian"\nheading-slugger = "text"\n'
+    )
+    root = write_vault(
+        tmp_path,
+        {
+            "index.md": "[[Mobile App#`run` Mode]] [[mobile]] [[Phone]]\n",
+            "Mobile App.md": "---\npermalink: mobile\naliases: [Phone]\n---\n"
+            "## `run` mode\n",
+        },
+        config,
+    )
+    assert findings(cli, root, "--select", "DOC001,DOC002") == [
+        "docs/index.md:1:27: DOC001 dead wiki link [[mobile]]: no page 'mobile'; "
+        "did you mean [[Mobile App]]?",
+        "docs/index.md:1:38: DOC001 dead wiki link [[Phone]]: no page 'phone'",
+    ]

@@ -102,9 +102,10 @@ class DeadWikiLink:
 def _suggester(project: Project, vault: Vault) -> NameSuggester:
     def build() -> NameSuggester:
         names = [page.name for page in vault.pages.values()]
-        names += [
-            alias for page in vault.pages.values() for alias in page.record.aliases
-        ]
+        if vault.settings.resolver != "obsidian":
+            names += [
+                alias for page in vault.pages.values() for alias in page.record.aliases
+            ]
         return NameSuggester(names, vault.names.normalise)
 
     return project.shared(_SUGGESTER_KEY, build)

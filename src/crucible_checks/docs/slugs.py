@@ -30,8 +30,12 @@ def github_slug(text: str) -> str:
 
 
 def text_slug(text: str) -> str:
-    """Return a heading compared by its text alone: case-folded, spaces collapsed."""
-    return " ".join(text.casefold().split())
+    """Return a heading compared by its text alone: case-folded, spaces collapsed.
+
+    Backticks are dropped, because a code span's heading renders without them
+    while ``[[Page#`name`]]`` keeps them.
+    """
+    return " ".join(text.replace("`", "").casefold().split())
 
 
 def _is_slug_char(char: str) -> bool:

@@ -120,10 +120,14 @@ class Vault:
         self._files_by_name: dict[str, list[str]] = defaultdict(list)
         for path in sorted(files):
             self._files_by_name[path.rsplit("/", 1)[-1].lower()].append(path)
-        use_aliases = settings.resolver != "obsidian"
+        # Obsidian links by file path alone: front matter aliases and permalinks
+        # only matter to the site's resolver.
+        site_names = settings.resolver != "obsidian"
         for page in pages.values():
-            aliases = page.record.aliases if use_aliases else ()
-            name = page.record.slug or _without_md(page.docs_path)
+            aliases = page.record.aliases if site_names else ()
+            name = _without_md(page.docs_path)
+            if site_names and page.record.slug:
+                name = page.record.slug
             self.names.add(page.path, name, aliases)
         self._outgoing: dict[str, list[tuple[Link, Resolution]]] = {}
         self._resolved: dict[tuple[str, str], Resolution] = {}
