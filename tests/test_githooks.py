@@ -97,7 +97,7 @@ def test_install_keeps_foreign_hook(
     assert error == (
         f"crucible-checks: error: {foreign.resolve()}: hook of another tool "
         "exists; rerun with --force to move it aside to "
-        "NAME.crucible-checks-backup\n"
+        "pre-push.crucible-checks-backup\n"
     )
     assert foreign.read_text() == "#!/bin/sh\nexit 0\n"
     assert not (repo / ".git" / "hooks" / "pre-commit").exists()
@@ -209,8 +209,8 @@ def test_push_of_dead_link_rejected(hooked: Path, tmp_path: Path) -> None:
     assert rejected.returncode != 0
     assert rejected.stdout.splitlines() == [
         DEAD_DEPLOY,
-        f"crucible-checks: 1 finding in refs/heads/main ({sha[:12]}); fix them "
-        "and stage the fix (git add), or commit with --no-verify to skip",
+        f"crucible-checks: 1 finding in refs/heads/main ({sha[:12]}); commit a "
+        "fix before pushing, or push with --no-verify to skip",
     ]
 
 

@@ -99,9 +99,10 @@ def install(folder: Path, python: str, force: bool) -> list[HookChange]:
     ]
     if foreign and not force:
         names = ", ".join(str(path) for path in foreign)
+        backups = ", ".join(f"{path.name}{BACKUP_SUFFIX}" for path in foreign)
         raise UsageError(
             f"{names}: hook of another tool exists; rerun with --force to move it "
-            f"aside to NAME{BACKUP_SUFFIX}"
+            f"aside to {backups}"
         )
     folder.mkdir(parents=True, exist_ok=True)
     changes = []

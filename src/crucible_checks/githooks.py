@@ -78,12 +78,13 @@ def run_pre_commit(cwd: Path) -> int:
     if not staged.changed and not staged.removes:
         return EXIT_CLEAN
     report_on = None if staged.removes else staged.changed
+    where = "the staged project" if staged.removes else "the staged files"
     if not git_snapshot.has_unstaged_changes(top):
         findings = _check_tree(top, top, "git", report_on)
-        return _report(findings, "staged files")
+        return _report(findings, where, _COMMIT_ADVICE)
     with git_snapshot.index_copy(top) as folder:
         findings = _check_tree(folder, top, "worktree", report_on)
-    return _report(findings, "staged files")
+    return _report(findings, where, _COMMIT_ADVICE)
 
 
 def run_pre_push(cwd: Path, lines: Sequence[str]) -> int:
@@ -94,7 +95,7 @@ def run_pre_push(cwd: Path, lines: Sequence[str]) -> int:
         with git_snapshot.index_copy(top, ref.local_sha) as folder:
             findings = _check_tree(folder, top, "worktree", None)
         where = f"{ref.local_ref} ({ref.local_sha[:12]})"
-        status = max(status, _report(findings, where))
+        status = max(status, _report(findings, where, _PUSH_ADVICE))
     return status
 
 
@@ -124,7 +125,13 @@ def _prefix(root: Path, tree: Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
-def _report(findings: list[Finding], where: str) -> int:
+_COMMIT_ADVICE = (
+    "fix them and stage the fix (git add), or commit with --no-verify to skip"
+)
+_PUSH_ADVICE = "commit a fix before pushing, or push with --no-verify to skip"
+
+
+def _report(findings: list[Finding], where: str, advice: str) -> int:
     for finding in findings:
         print(concise_line(finding))
     failing = [finding for finding in findings if finding.severity.fails_run]
@@ -133,7 +140,7 @@ def _report(findings: list[Finding], where: str) -> int:
     count = len(failing)
     print(
         f"crucible-checks: {count} finding{'s' if count != 1 else ''} in {where}; "
-        "fix them and stage the fix (git add), or commit with --no-verify to skip"
+        f"{advice}"
     )
     return EXIT_FINDINGS
 
