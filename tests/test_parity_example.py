@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,23 +20,28 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FIXED = EXAMPLES / "crucible-platform-fixed"
 SHIPPED = EXAMPLES / "crucible-platform"
 SERVICE_PATTERN = re.compile(r"redis-server|parity\.legacy_main|parity\.worker_main")
+#: Every process started by `_pytest` inherits this variable, so leftovers are
+#: found among this test's descendants only, not among other tests' services.
+RUN_MARKER = "CRUCIBLE_PARITY_TEST_RUN"
 
 
-def _service_pids() -> set[int]:
-    """Pids of running processes that the parity fixtures start."""
+def _service_pids(run_id: str) -> set[int]:
+    """Pids of running parity services started under the given run marker."""
+    marker = f"{RUN_MARKER}={run_id}".encode()
     pids = set()
     for stat in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             command = stat.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            environment = (stat.parent / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if SERVICE_PATTERN.search(command) and ":6379" not in command:
+        if SERVICE_PATTERN.search(command) and marker in environment:
             pids.add(int(stat.parent.name))
     return pids
 
 
 def _pytest(
-    project: Path, *args: str, timeout: float = 180
+    project: Path, *args: str, timeout: float = 180, run_id: str = ""
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
@@ -49,6 +55,7 @@ def _pytest(
             *args,
         ],
         cwd=project,
+        env={**os.environ, RUN_MARKER: run_id or uuid.uuid4().hex},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -62,15 +69,15 @@ def _copy(source: Path, target: Path) -> Path:
 
 
 def test_fixed_example_parity_passes():
-    before = _service_pids()
-    result = _pytest(FIXED, "-q")
+    run_id = uuid.uuid4().hex
+    result = _pytest(FIXED, "-q", run_id=run_id)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "app.tasks.evaluate_code: 54 cases, 54 equal, 0 different, 0 timeouts"
         in result.stdout
     )
     assert "noise fields: duration_ms, finished_at" in result.stdout
-    assert _service_pids() <= before
+    assert _service_pids(run_id) == set()
 
 
 def test_broken_legacy_result_fails_with_diff(tmp_path):
@@ -145,12 +152,14 @@ def test_legacy_function_that_raises_fails_test(tmp_path):
             '    raise RuntimeError("legacy store is down")',
         )
     )
-    before = _service_pids()
-    result = _pytest(project, "-q", "-k", "test_case_parity and addition")
+    run_id = uuid.uuid4().hex
+    result = _pytest(
+        project, "-q", "-k", "test_case_parity and addition", run_id=run_id
+    )
     assert result.returncode == 1
     assert "legacy worker app.legacy_worker:main exited with status 1" in result.stdout
     assert "RuntimeError: legacy store is down" in result.stdout
-    assert _service_pids() <= before
+    assert _service_pids(run_id) == set()
 
 
 def test_non_json_result_fails_test(tmp_path):
