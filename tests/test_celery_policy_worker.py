@@ -297,7 +297,7 @@ order = redis.Redis.from_url("{redis_url}")
 
 @app.task
 def job(priority):
-    order.rpush("order", priority)
+    order.rpush("{order_key}", priority)
 """
 
 
@@ -311,8 +311,12 @@ def test_rabbitmq_priority_needs_max_priority(
 ) -> None:
     skip_unless(_reachable(5672), "RabbitMQ is not running on 127.0.0.1:5672")
     queue = f"q{uuid.uuid4().hex[:8]}"
+    order_key = f"order-{queue}"
     source = PRIORITY_APP.format(
-        queue=queue, max_priority=max_priority, redis_url=REDIS_URL
+        queue=queue,
+        max_priority=max_priority,
+        redis_url=REDIS_URL,
+        order_key=order_key,
     )
     app, module = _import_app(tmp_path, "priorities", source)
     configure_app(app, AMQP_URL, REDIS_URL)
@@ -325,14 +329,14 @@ def test_rabbitmq_priority_needs_max_priority(
         worker = _child_worker(tmp_path, module, AMQP_URL, queue)
         try:
             deadline = time.monotonic() + 10
-            while redis_client.llen("order") < 3 and time.monotonic() < deadline:
+            while redis_client.llen(order_key) < 3 and time.monotonic() < deadline:
                 time.sleep(0.02)
         finally:
             worker.stop()
     finally:
         with app.connection_for_write() as connection:
             app.amqp.queues[queue].bind(connection).delete()
-    assert redis_client.lrange("order", 0, -1) == expected
+    assert redis_client.lrange(order_key, 0, -1) == expected
 
 
 def _import_app(tmp_path: Path, prefix: str, source: str) -> tuple[Any, str]:
