@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -10,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -20,28 +20,40 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FIXED = EXAMPLES / "crucible-platform-fixed"
 SHIPPED = EXAMPLES / "crucible-platform"
 SERVICE_PATTERN = re.compile(r"redis-server|parity\.legacy_main|parity\.worker_main")
-#: Every process started by `_pytest` inherits this variable, so leftovers are
-#: found among this test's descendants only, not among other tests' services.
-RUN_MARKER = "CRUCIBLE_PARITY_TEST_RUN"
+PR_SET_CHILD_SUBREAPER = 36
 
 
-def _service_pids(run_id: str) -> set[int]:
-    """Pids of running parity services started under the given run marker."""
-    marker = f"{RUN_MARKER}={run_id}".encode()
+def _adopt_orphans() -> None:
+    """Make this process the subreaper of its descendants (Linux).
+
+    A service that outlives the pytest run under test is then re-parented to
+    this process instead of init, so leftovers are found among this test's own
+    descendants, not among other tests' services running beside it.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        pytest.fail(f"prctl(PR_SET_CHILD_SUBREAPER) failed: errno {ctypes.get_errno()}")
+
+
+def _service_pids() -> set[int]:
+    """Pids of live parity services whose parent is this process."""
     pids = set()
-    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            command = stat.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            environment = (stat.parent / "environ").read_bytes().split(b"\0")
-        except OSError:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (OSError, IndexError):
             continue
-        if SERVICE_PATTERN.search(command) and marker in environment:
+        state, parent = fields[0], int(fields[1])
+        if parent != os.getpid() or state == "Z":
+            continue
+        if SERVICE_PATTERN.search(command.decode("utf-8", "replace")):
             pids.add(int(stat.parent.name))
     return pids
 
 
 def _pytest(
-    project: Path, *args: str, timeout: float = 180, run_id: str = ""
+    project: Path, *args: str, timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
@@ -55,7 +67,6 @@ def _pytest(
             *args,
         ],
         cwd=project,
-        env={**os.environ, RUN_MARKER: run_id or uuid.uuid4().hex},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -69,15 +80,15 @@ def _copy(source: Path, target: Path) -> Path:
 
 
 def test_fixed_example_parity_passes():
-    run_id = uuid.uuid4().hex
-    result = _pytest(FIXED, "-q", run_id=run_id)
+    _adopt_orphans()
+    result = _pytest(FIXED, "-q")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "app.tasks.evaluate_code: 54 cases, 54 equal, 0 different, 0 timeouts"
         in result.stdout
     )
     assert "noise fields: duration_ms, finished_at" in result.stdout
-    assert _service_pids(run_id) == set()
+    assert _service_pids() == set()
 
 
 def test_broken_legacy_result_fails_with_diff(tmp_path):
@@ -152,14 +163,12 @@ def test_legacy_function_that_raises_fails_test(tmp_path):
             '    raise RuntimeError("legacy store is down")',
         )
     )
-    run_id = uuid.uuid4().hex
-    result = _pytest(
-        project, "-q", "-k", "test_case_parity and addition", run_id=run_id
-    )
+    _adopt_orphans()
+    result = _pytest(project, "-q", "-k", "test_case_parity and addition")
     assert result.returncode == 1
     assert "legacy worker app.legacy_worker:main exited with status 1" in result.stdout
     assert "RuntimeError: legacy store is down" in result.stdout
-    assert _service_pids(run_id) == set()
+    assert _service_pids() == set()
 
 
 def test_non_json_result_fails_test(tmp_path):
