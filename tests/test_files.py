@@ -104,7 +104,8 @@ def test_cache_hit_by_stat_then_hash(tmp_path: Path) -> None:
 def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     touch(tmp_path / "a.md")
     (tmp_path / "cache").mkdir()
-    (tmp_path / "cache" / "docs.pickle").write_bytes(b"garbage")
+    for index in range(16):
+        (tmp_path / "cache" / f"docs.{index:02d}.pickle").write_bytes(b"garbage")
     [file] = Walker(tmp_path).walk([tmp_path / "a.md"])
     assert FileCache(tmp_path / "cache", "docs", "k").get(file) is None
 

@@ -8,12 +8,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` through a temporary file in the same folder.
 
     An existing file keeps its permission bits, and a new one gets the mode the
     umask allows, as `open` would give it. Readers see the old or the new
-    content, never a mix.
+    content, never a mix. ``durable`` flushes the data to disk before the
+    rename, so a crash cannot leave an empty file in its place.
     """
     try:
         mode = path.stat().st_mode & 0o7777
@@ -27,7 +28,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         Path(temporary).chmod(mode)
         Path(temporary).replace(path)
     except BaseException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -29,74 +29,91 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@dataclass
-class _Entry:
-    size: int
-    mtime_ns: int
-    digest: str
-    value: Any
+#: Entries are split over this many files, so a run that changed a few files
+#: rewrites a few small files instead of the whole cache.
+SHARDS = 16
+
+#: An entry: size, modification time in ns, content hash, and the value.
+_Entry = tuple[int, int, str, Any]
 
 
 class FileCache:
     """Per-file values of one family, valid for one tool version and settings key."""
 
     def __init__(self, folder: Path | None, namespace: str, key: str) -> None:
-        self.path = None if folder is None else folder / f"{namespace}.pickle"
         self.folder = folder
+        self.namespace = namespace
         self.key = key
-        self._entries: dict[str, _Entry] | None = None
+        self._shards: list[dict[str, _Entry]] | None = None
         self._seen: set[str] = set()
-        self._dirty = False
+        self._dirty: set[int] = set()
 
     @property
-    def entries(self) -> dict[str, _Entry]:
-        if self._entries is None:
-            self._entries = self._load()
-        return self._entries
+    def path(self) -> Path | None:
+        """Return the first shard's file, or None when caching is off."""
+        return None if self.folder is None else self._shard_path(0)
 
     def get(self, file: SourceFile) -> Any | None:
         """Return the value stored for ``file`` if its size and mtime match."""
-        entry = self.entries.get(file.relative)
-        if entry is None or (entry.size, entry.mtime_ns) != (file.size, file.mtime_ns):
+        entry = self._shard(file.relative).get(file.relative)
+        if entry is None or entry[0] != file.size or entry[1] != file.mtime_ns:
             return None
         self._seen.add(file.relative)
-        return entry.value
+        return entry[3]
 
     def get_by_hash(self, file: SourceFile, digest: str) -> Any | None:
         """Return the stored value if the content hash matches, refreshing the stat."""
-        entry = self.entries.get(file.relative)
-        if entry is None or entry.digest != digest:
+        entry = self._shard(file.relative).get(file.relative)
+        if entry is None or entry[2] != digest:
             return None
-        self.put(file, digest, entry.value)
-        return entry.value
+        self.put(file, digest, entry[3])
+        return entry[3]
 
     def put(self, file: SourceFile, digest: str, value: Any) -> None:
-        self.entries[file.relative] = _Entry(file.size, file.mtime_ns, digest, value)
+        index = _shard_index(file.relative)
+        self._all()[index][file.relative] = (file.size, file.mtime_ns, digest, value)
         self._seen.add(file.relative)
-        self._dirty = True
+        self._dirty.add(index)
 
     def save(self) -> None:
-        """Write the entries of files seen in this run, if anything changed."""
-        if self.path is None or self.folder is None:
+        """Write the shards that changed, dropping files not seen in this run."""
+        if self.folder is None or self._shards is None:
             return
-        stale = set(self.entries) - self._seen
-        if not self._dirty and not stale:
-            return
-        for relative in stale:
-            del self.entries[relative]
-        data = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+        for index, shard in enumerate(self._shards):
+            stale = [relative for relative in shard if relative not in self._seen]
+            for relative in stale:
+                del shard[relative]
+            if stale:
+                self._dirty.add(index)
         try:
             _prepare_folder(self.folder)
-            write_atomic(self.path, data)
+            for index in sorted(self._dirty):
+                data = pickle.dumps(
+                    (self.key, self._shards[index]), protocol=pickle.HIGHEST_PROTOCOL
+                )
+                # A cache lost in a crash is rebuilt, so it needs no fsync.
+                write_atomic(self._shard_path(index), data, durable=False)
         except OSError:
             return  # A read-only checkout still runs, only without a cache.
-        self._dirty = False
+        self._dirty.clear()
 
-    def _load(self) -> dict[str, _Entry]:
-        if self.path is None:
+    def _shard(self, relative: str) -> dict[str, _Entry]:
+        return self._all()[_shard_index(relative)]
+
+    def _all(self) -> list[dict[str, _Entry]]:
+        if self._shards is None:
+            self._shards = [self._load(index) for index in range(SHARDS)]
+        return self._shards
+
+    def _shard_path(self, index: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{self.namespace}.{index:02d}.pickle"
+
+    def _load(self, index: int) -> dict[str, _Entry]:
+        if self.folder is None:
             return {}
         try:
-            key, entries = pickle.loads(self.path.read_bytes())
+            key, entries = pickle.loads(self._shard_path(index).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
             return {}
         except (AttributeError, ImportError, IndexError):
@@ -104,6 +121,10 @@ class FileCache:
         if key != self.key or not isinstance(entries, dict):
             return {}
         return entries
+
+
+def _shard_index(relative: str) -> int:
+    return zlib.crc32(relative.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 def _prepare_folder(folder: Path) -> None:
