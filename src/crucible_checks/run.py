@@ -6,9 +6,11 @@ The command line, the pytest plugin and the hooks all call `run` or
 
 from __future__ import annotations
 
+import gc
 import subprocess
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,13 @@ from crucible_checks.suppression import Directive, apply, parse_directives, unus
 
 UNUSED_SUPPRESSION = "CC001"
 UNREADABLE_FILE = "CC002"
+
+#: First-generation threshold of the cyclic garbage collector during a run. A
+#: run keeps hundreds of thousands of objects (page records, cache entries) and
+#: makes few reference cycles, so at Python's default of 700 allocations the
+#: collector rescans them again and again: about a quarter of a warm run on
+#: 10k pages.
+GC_THRESHOLD = 50_000
 
 Progress = Callable[[str], None]
 
@@ -100,15 +109,27 @@ def run_checks(
     session: Session, options: RunOptions, progress: Progress | None = None
 ) -> RunResult:
     """Run the selected checks of ``session``; with ``fix``, fix and check again."""
-    result = _run_once(session, options, progress)
-    if not options.fix:
-        return result
-    fixed = apply_fixes(session.config.root, result.findings, result.stamps)
-    if fixed == 0:
-        return result
-    result = _run_once(session, options, progress)
+    with _fewer_collections():
+        result = _run_once(session, options, progress)
+        if not options.fix:
+            return result
+        fixed = apply_fixes(session.config.root, result.findings, result.stamps)
+        if fixed == 0:
+            return result
+        result = _run_once(session, options, progress)
     result.fixed = fixed
     return result
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Raise the collector's first threshold to `GC_THRESHOLD`, then restore it."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def choose_checks(session: Session, options: RunOptions) -> list[Check]:
