@@ -165,3 +165,24 @@ def test_json_index_mode(tmp_path: Path, cli: Cli, monkeypatch) -> None:  # type
         "site/backlinks.json:1:1: DOC101 backlinks index is out of date; run "
         "`crucible-checks docs backlinks` or `run --fix`"
     )
+
+
+def test_stale_check_skips_prose_without_markers(tmp_path: Path, cli: Cli) -> None:
+    unmarked = {name: text for name, text in PAGES.items() if name != "notes.md"}
+    root = write_vault(tmp_path, unmarked)
+    outcome = cli("run", str(root), "--select", "DOC101")
+    assert outcome.status == 0
+    cache = root / ".crucible_checks_cache"
+    assert sorted(path.name for path in cache.glob("docs-prose*")) == []
+    assert sorted(path.name for path in cache.glob("docs-pages*")) != []
+
+
+def test_stale_check_reads_prose_with_markers(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path, PAGES)
+    outcome = cli("run", str(root), "--select", "DOC101")
+    assert outcome.out.splitlines()[0] == (
+        "docs/notes.md:5:1: DOC101 backlinks section is out of date; run "
+        "`crucible-checks docs backlinks` or `run --fix`"
+    )
+    cache = root / ".crucible_checks_cache"
+    assert sorted(path.name for path in cache.glob("docs-prose*")) != []

@@ -117,3 +117,9 @@ def test_unclosed_and_multiline_brackets() -> None:
     assert parse_page("[[no close\n[[across\nlines]]\n").links == ()
     (link,) = parse_page("[[[x]]]\n").links
     assert link.target == "x"
+
+
+def test_section_markers_flagged() -> None:
+    marked = "# A\n\n<!-- crucible-checks:backlinks:begin -->\n"
+    assert parse_page(marked).has_markers is True
+    assert parse_page("# A\n\nSee [[b]].\n").has_markers is False

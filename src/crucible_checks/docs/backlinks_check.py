@@ -31,6 +31,8 @@ class StaleBacklinks:
     ) -> Iterable[Finding]:
         settings = BacklinkSettings.of(project.family_options(FAMILY))
         vault = vault_of(project)
+        if settings.mode != JSON_MODE and not _has_markers(vault):
+            return  # No page has a section, so no page text needs scanning.
         prose = prose_of(project, vault)
         backlinks = collect_backlinks(vault, prose)
         if settings.mode == JSON_MODE:
@@ -99,3 +101,7 @@ class StaleBacklinks:
             subject=path,
             fix=fix,
         )
+
+
+def _has_markers(vault: Vault) -> bool:
+    return any(page.record.has_markers for page in vault.pages.values())

@@ -18,6 +18,8 @@ _MARKER = re.compile(
 )
 _FENCE = re.compile(r"(?<![^\r\n]) {0,3}(`{3,}|~{3,})[^\r\n]*", re.MULTILINE)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+#: Text that every section marker contains; a page without it has no section.
+MARKER_PREFIX = "crucible-checks:"
 
 
 def begin_marker(name: str) -> str:
@@ -100,7 +102,7 @@ def generated_spans(text: str) -> list[tuple[int, int]]:
 
     An unterminated section runs to the end of the page.
     """
-    if "crucible-checks:" not in text:
+    if MARKER_PREFIX not in text:
         return []
     return [
         (section.start, len(text) if section.end is None else section.end)

@@ -15,7 +15,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from crucible_checks.docs.front_matter import FrontMatter, read_front_matter
-from crucible_checks.docs.generated_section import generated_spans
+from crucible_checks.docs.generated_section import MARKER_PREFIX, generated_spans
 from crucible_checks.docs.markdown_rules import DEFINITIONS_KEY, markdown_parser
 from crucible_checks.docs.records import (
     DEFINITION,
@@ -54,6 +54,7 @@ def parse_page(text: str, alias_first: bool = False) -> PageRecord:
     builder.walk(tokens)
     builder.add_definitions(env.get(DEFINITIONS_KEY, []))
     builder.drop_links_in(generated_spans(text))
+    builder.has_markers = MARKER_PREFIX in text
     return builder.record()
 
 
@@ -71,6 +72,7 @@ class _PageBuilder:
         self.block_ids: set[str] = set()
         self.links: list[Link] = []
         self.front_matter = FrontMatter()
+        self.has_markers = False
 
     def record(self) -> PageRecord:
         matter = self.front_matter
@@ -84,6 +86,7 @@ class _PageBuilder:
             slug=matter.slug,
             orphan=matter.orphan,
             front_matter_error=matter.error,
+            has_markers=self.has_markers,
         )
 
     def drop_links_in(self, spans: Sequence[tuple[int, int]]) -> None:

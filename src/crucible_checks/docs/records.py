@@ -20,7 +20,9 @@ Public API for other docs modules:
 - `PageRecord`: the page's title (first H1, else the file name), headings,
   ``anchors`` (heading anchors, ``{#custom-id}`` and HTML ``id``/``name``
   values), ``block_ids`` (``^id`` at the end of a block), links and the front
-  matter fields the resolver reads (``aliases``, ``slug``, ``orphan``).
+  matter fields the resolver reads (``aliases``, ``slug``, ``orphan``), and
+  ``has_markers``: whether the text contains ``crucible-checks:``, which every
+  generated section marker does, so a vault without it has no section to check.
 """
 
 from __future__ import annotations
@@ -84,3 +86,4 @@ class PageRecord:
     slug: str | None = None
     orphan: bool = False
     front_matter_error: str | None = None
+    has_markers: bool = False
