@@ -127,6 +127,11 @@ def _shard_index(relative: str) -> int:
     return zlib.crc32(relative.encode("utf-8", "surrogateescape")) % SHARDS
 
 
+def prepare_folder(folder: Path) -> None:
+    """Create the cache folder, with its .gitignore, CACHEDIR.TAG and README."""
+    _prepare_folder(folder)
+
+
 def _prepare_folder(folder: Path) -> None:
     if folder.is_dir():
         return
