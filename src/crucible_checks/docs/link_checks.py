@@ -78,6 +78,7 @@ class DeadWikiLink:
             elif resolution.status == OUTSIDE:
                 message = f"wiki link {link.text} leaves the docs root"
                 yield link_finding(self.info, source, link, message, link.target)
+        vault.link_cache.save()
 
     def _missing(
         self,
@@ -88,7 +89,7 @@ class DeadWikiLink:
         resolution: Resolution,
     ) -> Finding:
         message = f"dead wiki link {link.text}: no page {resolution.name!r}"
-        suggestions = _suggester(project, vault).suggest(link.target)
+        suggestions = _suggestions(project, vault, link.target)
         if suggestions:
             names = " or ".join(f"[[{name}]]" for name in suggestions)
             message += f"; did you mean {names}?"
@@ -97,6 +98,15 @@ class DeadWikiLink:
         if fix is None:
             return finding
         return Finding(**{**finding.__dict__, "fix": fix})
+
+
+def _suggestions(project: Project, vault: Vault, target: str) -> tuple[str, ...]:
+    """Return the page names nearest ``target``, from the link cache if stored."""
+    stored = vault.link_cache.suggestions
+    found = stored.get(target)
+    if found is None:
+        found = stored[target] = tuple(_suggester(project, vault).suggest(target))
+    return found
 
 
 def _suggester(project: Project, vault: Vault) -> NameSuggester:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from crucible_checks.docs.link_cache import LinkCache, fingerprint
 from crucible_checks.docs.pages import read_records
 from crucible_checks.docs.records import WIKI, Link, PageRecord
 from crucible_checks.docs.resolve import (
@@ -96,7 +97,28 @@ def build_vault(project: Project) -> Vault:
             file.relative, docs_path, permalink, record, readable
         )
     files = frozenset(file.relative for file in project.files)
-    return Vault(settings, pages, files, _resolve_hook(project))
+    hook = _resolve_hook(project)
+    if hook is not None:
+        # A project's own resolver may depend on anything, so nothing is stored.
+        return Vault(settings, pages, files, hook)
+    cache = _link_cache(project, settings, pages, files)
+    vault = Vault(settings, pages, files, link_cache=cache)
+    vault.resolve_all()
+    vault.link_cache.save()
+    return vault
+
+
+def _link_cache(
+    project: Project,
+    settings: DocsSettings,
+    pages: dict[str, Page],
+    files: frozenset[str],
+) -> LinkCache:
+    from crucible_checks import __version__
+
+    folder = project.root / project.config.cache_dir if project.use_cache else None
+    records = {path: page.record for path, page in pages.items()}
+    return LinkCache.load(folder, fingerprint(settings, records, files, __version__))
 
 
 class Vault:
@@ -108,8 +130,11 @@ class Vault:
         pages: dict[str, Page],
         files: frozenset[str],
         hook: Callable[..., Resolution | None] | None = None,
+        link_cache: LinkCache | None = None,
     ) -> None:
         self.settings = settings
+        #: Resolved names; a run that builds the vault reuses the last run's.
+        self.link_cache = link_cache or LinkCache()
         self.pages = pages
         self.files = files
         self.folders = frozenset(_folders(files))
@@ -130,7 +155,6 @@ class Vault:
                 name = page.record.slug
             self.names.add(page.path, name, aliases)
         self._outgoing: dict[str, list[tuple[Link, Resolution]]] = {}
-        self._resolved: dict[tuple[str, str], Resolution] = {}
         self._backlinks: dict[str, list[tuple[str, Link]]] | None = None
 
     def outgoing(self, source: str) -> list[tuple[Link, Resolution]]:
@@ -141,6 +165,11 @@ class Vault:
             found = [(link, self.resolve(link, source)) for link in page.record.links]
             self._outgoing[source] = found
         return found
+
+    def resolve_all(self) -> None:
+        """Resolve the links of every page now, so the link cache can be saved."""
+        for source in self.pages:
+            self.outgoing(source)
 
     def edges(self) -> Iterator[tuple[str, str, Link]]:
         for source in self.pages:
@@ -175,12 +204,17 @@ class Vault:
         """
         if not target:
             return Resolution(PAGE, (source,))
-        folder = posixpath.dirname(source) if self._by_folder(target) else ""
-        key = (target, folder)
-        found = self._resolved.get(key)
+        cache = self.link_cache
+        found = cache.names.get(target)
+        if found is not None:
+            return found
+        if not self._by_folder(target):
+            found = cache.names[target] = self._resolve_name(target, source)
+            return found
+        key = (target, posixpath.dirname(source))
+        found = cache.by_folder.get(key)
         if found is None:
-            found = self._resolve_name(target, source)
-            self._resolved[key] = found
+            found = cache.by_folder[key] = self._resolve_name(target, source)
         return found
 
     def _by_folder(self, target: str) -> bool:
