@@ -32,7 +32,10 @@ celery = pytest.importorskip("celery")
 redis = pytest.importorskip("redis")
 from celery.exceptions import TimeLimitExceeded  # noqa: E402  (after the skip)
 
-REDIS_DB = 9
+#: One database per xdist worker (up to four), because each test flushes its
+#: database and tests of this module run on several workers at once.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+REDIS_DB = 9 + int(_WORKER or 0) % 4  # 9 to 12; the queue tests use 13.
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
 #: kombu's separator between a Redis queue name and its priority step.

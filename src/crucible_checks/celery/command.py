@@ -30,7 +30,7 @@ class TasksCommand:
     with ``--against REF`` the changes since the task code at a git revision."""
 
     name = "tasks"
-    help = "write, list or compare the Celery task lock"
+    help = "write or list the Celery task lock, or compare with a git revision"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("action", choices=("lock", "list"), help="what to do")
@@ -63,7 +63,8 @@ def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
     tasks = [locked_from_task(index.named(name)[0]) for name in sorted(index.names)]
     kept = _kept_from_skipped(session.config.root / lock_file, lock_file, index)
     write_lock(session.config.root / lock_file, [*tasks, *kept])
-    print(f"Wrote {len(tasks) + len(kept)} tasks to {lock_file}.")
+    count = len(tasks) + len(kept)
+    print(f"Wrote {count} task{'s' if count != 1 else ''} to {lock_file}.")
     for skipped in index.skipped:
         print(f"{skipped.path}: skipped: {skipped.reason}")
     for task in kept:

@@ -26,6 +26,7 @@ class ChangeKind:
 
     code: str
     name: str
+    summary: str
     backward: bool
     forward: bool
     why: str
@@ -37,6 +38,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL001",
             "task-removed",
+            "A task in the lock file no longer exists under its name.",
             True,
             False,
             "queued messages name a task the new worker no longer registers",
@@ -44,6 +46,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL002",
             "required-parameter-added",
+            "A task gained a parameter without a default.",
             True,
             True,
             "old messages lack the argument; old workers reject the new one",
@@ -51,6 +54,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL003",
             "parameter-removed",
+            "A task lost a parameter that no **kwargs absorbs.",
             True,
             True,
             "old messages still pass the argument and nothing absorbs it; old "
@@ -59,6 +63,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL004",
             "parameters-reordered",
+            "A task's positional parameters changed order.",
             True,
             True,
             "positional arguments land in the wrong parameters",
@@ -66,6 +71,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL005",
             "parameter-renamed",
+            "A task parameter was renamed.",
             True,
             True,
             "arguments passed by keyword no longer match",
@@ -73,6 +79,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL006",
             "bind-changed",
+            "A task's bind option changed without the matching first parameter.",
             True,
             True,
             "the first parameter starts or stops receiving the task instance",
@@ -80,6 +87,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL007",
             "serializer-changed",
+            "A task's serializer changed.",
             True,
             True,
             "workers must accept the other content type",
@@ -87,6 +95,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL008",
             "queue-changed",
+            "A task's queue changed.",
             True,
             True,
             "messages wait in the queue the other side no longer uses",
@@ -94,6 +103,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL009",
             "task-added",
+            "A new task exists that workers still running old code do not register.",
             False,
             True,
             "old workers drop messages for a task they do not register",
@@ -101,6 +111,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL010",
             "optional-parameter-added",
+            "A task gained an optional parameter that old workers reject.",
             False,
             True,
             "old workers reject the argument new producers pass",
@@ -108,6 +119,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL011",
             "default-removed",
+            "A task parameter lost its default value.",
             True,
             False,
             "old messages may omit the argument that is now required",

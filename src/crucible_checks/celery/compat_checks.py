@@ -81,7 +81,7 @@ def _info(code: str) -> CheckInfo:
         code=code,
         name=kind.name,
         family="celery",
-        summary=f"A task change breaks queued messages: {kind.name}.",
+        summary=kind.summary,
         explanation=(
             f"Compared with the task lock file, {kind.why}. Reported under "
             f"{' and '.join(modes)} (and FULL) compatibility; see the mode table in "
