@@ -8,12 +8,12 @@ virtualenv is not active.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from crucible_checks.atomic import write_text_atomic
 from crucible_checks.errors import UsageError
+from crucible_checks.git_snapshot import git
 
 HOOK_NAMES = ("pre-commit", "pre-push")
 MARKER = "# crucible-checks git hook"
@@ -62,20 +62,10 @@ def hooks_folder(cwd: Path) -> Path:
     """Return the hooks folder of the repository at ``cwd``, honouring
     ``core.hooksPath``."""
     try:
-        completed = subprocess.run(
-            ["git", "rev-parse", "--git-path", "hooks"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except FileNotFoundError as error:
-        raise UsageError("git-hooks needs git on PATH") from error
-    except subprocess.CalledProcessError as error:
-        raise UsageError(
-            f"{cwd}: not a git repository: {error.stderr.strip()}"
-        ) from error
-    return (cwd / completed.stdout.strip()).resolve()
+        output = git(cwd, "rev-parse", "--git-path", "hooks")
+    except UsageError as error:
+        raise UsageError(f"{cwd}: not a git repository ({error})") from error
+    return (cwd / output.strip()).resolve()
 
 
 def is_ours(path: Path) -> bool:
