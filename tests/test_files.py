@@ -78,6 +78,18 @@ def test_symlink_loop_reported(tmp_path: Path) -> None:
     ]
 
 
+def test_root_inside_later_root_walked_once(tmp_path: Path) -> None:
+    touch(tmp_path / "docs" / "a.md")
+    touch(tmp_path / "top.md")
+    (tmp_path / "docs" / "again").symlink_to(tmp_path / "docs")
+    walker = Walker(tmp_path)
+    files = walker.walk([tmp_path / "docs", tmp_path])
+    assert [file.relative for file in files] == ["docs/a.md", "top.md"]
+    assert [(p.relative, p.reason) for p in walker.problems] == [
+        ("docs/again", "symlink loop")
+    ]
+
+
 def test_dangling_symlink_skipped(tmp_path: Path) -> None:
     (tmp_path / "gone.md").symlink_to(tmp_path / "missing.md")
     walker = Walker(tmp_path)

@@ -141,13 +141,19 @@ class Walker:
         self.exclude = _Excluder(exclude)
         self.respect_gitignore = respect_gitignore
         self.problems: list[WalkProblem] = []
+        #: Folders already walked as roots: a later root that contains one (the
+        #: project root after `roots`) finds the same files there, so skips it.
+        self._walked: set[str] = set()
 
     def walk(self, roots: Iterable[Path]) -> list[SourceFile]:
         """Return every file under ``roots``, each once, sorted by relative path."""
         found: dict[str, SourceFile] = {}
+        self._walked = set()
         for root in roots:
             for file in self._walk_root(root):
                 found.setdefault(file.relative, file)
+            if root.is_dir():
+                self._walked.add(self._relative(root))
         return [found[key] for key in sorted(found)]
 
     def is_excluded(self, path: Path) -> bool:
@@ -217,6 +223,8 @@ class Walker:
         except OSError:
             is_dir = False
         if self._is_excluded(entry.name, relative, is_dir, specs):
+            return
+        if is_dir and relative in self._walked:
             return
         if is_dir:
             yield from self._walk_folder(entry.path, relative, visited, specs)
