@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
-
 from crucible_checks.findings import Finding
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
@@ -93,6 +91,9 @@ def _markdown_directives(text: str) -> list[Directive]:
 
 def _code_block_lines(text: str) -> set[int]:
     """Return the 1-based lines of fenced and indented code blocks."""
+    # Imported here: markdown-it loads only for a file with a directive.
+    from markdown_it import MarkdownIt
+
     lines: set[int] = set()
     for token in MarkdownIt("commonmark").parse(text):
         if token.type in ("fence", "code_block") and token.map is not None:
