@@ -13,20 +13,24 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
 from crucible_checks.docs.generated_section import (
+    BACKLINKS_SECTION,
     find_section,
     newline_of,
     render_section,
     splice_section,
 )
 from crucible_checks.docs.mentions import link_target
-from crucible_checks.docs.prose import BACKLINKS_SECTION, PageProse, SourceLine
 from crucible_checks.docs.records import DEFINITION, Link
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.vault import Vault
 from crucible_checks.findings import Severity
+
+if TYPE_CHECKING:
+    from crucible_checks.docs.prose import PageProse, SourceLine
 
 SECTION_MODE = "section"
 JSON_MODE = "json"

@@ -14,7 +14,7 @@ from crucible_checks.docs.backlinks import (
     collect_backlinks,
     json_index,
 )
-from crucible_checks.docs.prose import BACKLINKS_SECTION, prose_of
+from crucible_checks.docs.generated_section import BACKLINKS_SECTION
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.findings import Edit, Finding, Fix
@@ -33,6 +33,9 @@ class StaleBacklinks:
         vault = vault_of(project)
         if settings.mode != JSON_MODE and not _has_markers(vault):
             return  # No page has a section, so no page text needs scanning.
+        # Imported here: markdown-it loads only when a page has a section.
+        from crucible_checks.docs.prose import prose_of
+
         prose = prose_of(project, vault)
         backlinks = collect_backlinks(vault, prose)
         if settings.mode == JSON_MODE:

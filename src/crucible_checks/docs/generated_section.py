@@ -20,6 +20,8 @@ _FENCE = re.compile(r"(?<![^\r\n]) {0,3}(`{3,}|~{3,})[^\r\n]*", re.MULTILINE)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 #: Text that every section marker contains; a page without it has no section.
 MARKER_PREFIX = "crucible-checks:"
+#: The name in the markers of the generated backlinks section.
+BACKLINKS_SECTION = "backlinks"
 
 
 def begin_marker(name: str) -> str:

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crucible_checks.atomic import write_text_atomic
 from crucible_checks.docs.backlinks import (
@@ -25,7 +26,6 @@ from crucible_checks.docs.graph_export import (
 )
 from crucible_checks.docs.graph_html import render_html
 from crucible_checks.docs.mentions import UNLINKED_MENTION, unlinked_mentions
-from crucible_checks.docs.prose import PageProse, prose_of
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.stats import docs_stats, format_stats
 from crucible_checks.docs.vault import Vault, vault_of
@@ -35,9 +35,15 @@ from crucible_checks.run import RunOptions, build_project
 from crucible_checks.selection import check_options
 from crucible_checks.session import Session
 
+if TYPE_CHECKING:
+    from crucible_checks.docs.prose import PageProse
+
 
 def load(session: Session) -> tuple[Project, Vault, dict[str, PageProse]]:
     """Build the project, its vault and the prose of its pages, using the cache."""
+    # Imported here: markdown-it loads only when a graph action runs.
+    from crucible_checks.docs.prose import prose_of
+
     project = build_project(session, RunOptions())
     vault = vault_of(project)
     prose = prose_of(project, vault)

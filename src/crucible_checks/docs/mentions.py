@@ -13,14 +13,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
-from crucible_checks.docs.prose import PageProse, prose_of
 from crucible_checks.docs.resolve import PAGE
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.vault import Page, Vault, vault_of
 from crucible_checks.findings import Edit, Finding, Fix, Severity
 from crucible_checks.project import Project
+
+if TYPE_CHECKING:
+    from crucible_checks.docs.prose import PageProse
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
 _UNSAFE_IN_LINK = re.compile(r"[\[\]|#^]")
@@ -219,6 +222,9 @@ def unlinked_mentions(
         min_length if isinstance(min_length, int) else DEFAULT_MIN_LENGTH,
         ignored if isinstance(ignored, list) else [],
     )
+    # Imported here: markdown-it loads only when the check runs.
+    from crucible_checks.docs.prose import prose_of
+
     prose = prose_of(project, vault)
     for source in sorted(vault.pages):
         if source in prose:

@@ -23,6 +23,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from crucible_checks.cache import content_hash
 from crucible_checks.docs.generated_section import (
+    BACKLINKS_SECTION,
     Section,
     find_section,
     generated_spans,
@@ -51,8 +52,8 @@ _INLINE_TRIGGER = re.compile(r"[`\[<&\\]")
 _URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.|\bmailto:)[^\s<>]*")
 WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
-#: The name in the markers of the generated backlinks section.
-BACKLINKS_SECTION = "backlinks"
+__all__ = ["BACKLINKS_SECTION", "PageProse", "Prose", "SourceLine", "prose_of"]
+
 SHARED_KEY = "docs.prose"
 CACHE_NAMESPACE = "docs-prose"
 #: Raise when `PageProse` or the scan changes, so old cache entries are dropped.

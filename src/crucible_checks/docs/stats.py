@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from crucible_checks.docs.orphans import is_exempt
-from crucible_checks.docs.prose import PageProse
 from crucible_checks.docs.records import WIKI
 from crucible_checks.docs.resolve import ATTACHMENT, MISSING, MISSING_ATTACHMENT, PAGE
 from crucible_checks.docs.vault import Vault
 from crucible_checks.docs.wanted import wanted_pages
+
+if TYPE_CHECKING:
+    from crucible_checks.docs.prose import PageProse
 
 TOP = 10
 

@@ -1,0 +1,41 @@
+"""Start-up cost: markdown-it loads only when a page must be parsed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = (
+    "import sys\n"
+    "from crucible_checks.cli import main\n"
+    "status = main(sys.argv[1:])\n"
+    "print(status, 'markdown_it' in sys.modules, file=sys.stderr)\n"
+)
+
+
+def probe(*arguments: str) -> str:
+    """Return the exit status and whether markdown-it was imported, in a fresh
+    interpreter, since this test process has imported it already."""
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stderr.strip().splitlines()[-1]
+
+
+def test_list_skips_markdown_it() -> None:
+    assert probe("list") == "0 False"
+
+
+def test_warm_run_skips_markdown_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nroots = ["docs"]\n'
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [[gone]].\n")
+    arguments = ("run", str(tmp_path), "--select", "DOC", "--format", "json")
+    assert probe(*arguments) == "1 True"
+    assert probe(*arguments) == "1 False"
