@@ -161,10 +161,18 @@ class Vault:
         """Return each link of a page with where it leads, in text order."""
         found = self._outgoing.get(source)
         if found is None:
-            page = self.pages[source]
-            found = [(link, self.resolve(link, source)) for link in page.record.links]
-            self._outgoing[source] = found
+            found = self._outgoing[source] = self._resolve_links(source)
         return found
+
+    def _resolve_links(self, source: str) -> list[tuple[Link, Resolution]]:
+        # Most wiki links name a page already resolved by name alone: look it
+        # up here, which spares three calls per link on 10k-page vaults.
+        known = {} if self._hook is not None else self.link_cache.names
+        resolved = []
+        for link in self.pages[source].record.links:
+            found = known.get(link.target) if link.kind == WIKI else None
+            resolved.append((link, found or self.resolve(link, source)))
+        return resolved
 
     def resolve_all(self) -> None:
         """Resolve the links of every page now, so the link cache can be saved."""
