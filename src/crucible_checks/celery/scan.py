@@ -10,6 +10,7 @@ from crucible_checks.celery.scan_calls import scan_calls
 from crucible_checks.celery.scan_config import scan_config
 from crucible_checks.celery.scan_context import module_names
 from crucible_checks.celery.scan_tasks import TaskScanner
+from crucible_checks.celery.walk import breadth_first
 from crucible_checks.python_source import PythonSource
 
 #: A file that contains none of these cannot define, call or configure a task,
@@ -42,9 +43,11 @@ def scan_tree(path: str, tree: ast.Module, decorators: Sequence[str]) -> FileFac
     """Return the tasks, aliases, call sites and settings of a parsed module."""
     facts = FileFacts(path)
     names = module_names(tree)
-    TaskScanner(facts, names, decorators).scan(tree)
-    facts.calls = scan_calls(tree, path, names)
-    facts.config = scan_config(tree, path, names)
+    nodes = breadth_first(tree, (ast.Call, ast.Assign, ast.BinOp))
+    calls = [node for node in nodes if isinstance(node, ast.Call)]
+    TaskScanner(facts, names, decorators).scan(tree, calls)
+    facts.calls = scan_calls(tree, path, names, nodes)
+    facts.config = scan_config(tree, path, names, nodes)
     return facts
 
 

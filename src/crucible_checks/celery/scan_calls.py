@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterator, Sequence
 
 from crucible_checks.celery.literals import call_name, evaluate
 from crucible_checks.celery.model import CallSite, Value
 from crucible_checks.celery.scan_context import ModuleNames
+from crucible_checks.celery.walk import breadth_first
 
 #: Methods whose arguments are the task's own arguments.
 DIRECT_METHODS = ("delay", "s", "si")
@@ -16,23 +18,42 @@ OPTION_METHODS = ("apply_async", "signature")
 _COMBINATORS = ("chain", "chord")
 
 
-def scan_calls(tree: ast.Module, path: str, names: ModuleNames) -> list[CallSite]:
-    """Return every call site in the module that the index can resolve later."""
-    partial = _partial_calls(tree)
-    sites = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            site = _call_site(node, path, names, id(node) in partial)
-            if site is not None:
-                sites.append(site)
-    return sites
+def scan_calls(
+    tree: ast.Module,
+    path: str,
+    names: ModuleNames,
+    nodes: Sequence[ast.AST] | None = None,
+) -> list[CallSite]:
+    """Return every call site in the module that the index can resolve later.
+
+    ``nodes`` are the module's calls and binary operations in `ast.walk`
+    order, as `crucible_checks.celery.walk.breadth_first` returns them.
+    """
+    if nodes is None:
+        nodes = breadth_first(tree, (ast.Call, ast.BinOp))
+    found = [
+        (node, site)
+        for node in nodes
+        if isinstance(node, ast.Call)
+        and (site := _call_site(node, path, names, False)) is not None
+    ]
+    if not found:
+        return []
+    # Most modules have no call site, so chains are only looked at when one does.
+    partial = _partial_calls(nodes)
+    return [
+        dataclasses.replace(site, partial=True)
+        if not site.by_name and id(node) in partial
+        else site
+        for node, site in found
+    ]
 
 
-def _partial_calls(tree: ast.Module) -> set[int]:
+def _partial_calls(nodes: Sequence[ast.AST]) -> set[int]:
     """Return the ids of calls inside chains, chords and ``link=`` callbacks,
     where Celery prepends the previous result to the arguments."""
     inside: set[int] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         roots: list[ast.AST] = []
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             roots = [node.left, node.right]
@@ -43,7 +64,7 @@ def _partial_calls(tree: ast.Module) -> set[int]:
             if isinstance(node.func, ast.Call) and call_name(node.func.func) == "chord":
                 roots += list(node.args)
         for root in roots:
-            inside.update(id(inner) for inner in ast.walk(root))
+            inside.update(map(id, breadth_first(root, (ast.Call,))))
     return inside
 
 

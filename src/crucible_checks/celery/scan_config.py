@@ -8,11 +8,12 @@ names (``CELERY_ROUTES``, ``CELERYBEAT_SCHEDULE``, ``BROKER_URL``).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from crucible_checks.celery.literals import call_name, evaluate, source_text
 from crucible_checks.celery.model import ConfigFact, Expr, RegexKey
 from crucible_checks.celery.scan_context import ModuleNames
+from crucible_checks.celery.walk import breadth_first
 
 SETTINGS = (
     "task_routes",
@@ -51,10 +52,21 @@ def setting_key(name: str) -> str | None:
     return None
 
 
-def scan_config(tree: ast.Module, path: str, names: ModuleNames) -> list[ConfigFact]:
-    """Return the Celery settings assigned anywhere in the module."""
+def scan_config(
+    tree: ast.Module,
+    path: str,
+    names: ModuleNames,
+    nodes: Sequence[ast.AST] | None = None,
+) -> list[ConfigFact]:
+    """Return the Celery settings assigned anywhere in the module.
+
+    ``nodes`` are the module's calls and assignments in `ast.walk` order, as
+    `crucible_checks.celery.walk.breadth_first` returns them.
+    """
     facts = list(_module_settings(tree, path, names))
-    for node in ast.walk(tree):
+    if nodes is None:
+        nodes = breadth_first(tree, (ast.Call, ast.Assign))
+    for node in nodes:
         if isinstance(node, ast.Call):
             facts.extend(_call_settings(node, path, names))
         elif isinstance(node, ast.Assign):

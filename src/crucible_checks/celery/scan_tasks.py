@@ -23,6 +23,7 @@ from crucible_checks.celery.model import (
     Value,
 )
 from crucible_checks.celery.scan_context import ModuleNames, dotted_parts
+from crucible_checks.celery.walk import breadth_first
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _BUILTIN_DECORATORS = ("shared_task",)
@@ -49,8 +50,18 @@ class TaskScanner:
         self.names = names
         self.decorators = tuple(decorators)
         self.aliases: dict[str, DecoratorAlias] = {}
+        self._calls_decorator = True
 
-    def scan(self, tree: ast.Module) -> None:
+    def scan(self, tree: ast.Module, calls: Sequence[ast.AST] | None = None) -> None:
+        """Find the tasks of ``tree``; ``calls`` are its calls, if known."""
+        if calls is None:
+            calls = breadth_first(tree, (ast.Call,))
+        # A function body is searched for a task decorator call only when the
+        # module has one, which saves a walk of every function of most modules.
+        self._calls_decorator = any(
+            isinstance(call, ast.Call) and self._is_task_decorator(call.func)
+            for call in calls
+        )
         self._find_aliases(tree)
         for node, owner in _walk_definitions(tree.body, ""):
             if isinstance(node, ast.ClassDef):
@@ -92,9 +103,11 @@ class TaskScanner:
 
     def _factory_alias(self, function: FunctionNode) -> DecoratorAlias | None:
         """Recognise a function whose body calls a task decorator, as a wrapper."""
+        if not self._calls_decorator:
+            return None
         if any(self._decorator(d) for d in function.decorator_list):
             return None
-        for node in ast.walk(function):
+        for node in breadth_first(function, (ast.Call,)):
             if isinstance(node, ast.Call) and self._is_task_decorator(node.func):
                 return DecoratorAlias(
                     function.name, self._keywords(node), function.lineno
@@ -310,7 +323,7 @@ def _has_splat(node: ast.expr) -> bool:
 
 
 def _retry_calls(function: ast.AST) -> Iterator[RetryCall]:
-    for node in ast.walk(function):
+    for node in breadth_first(function, (ast.Call,)):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from crucible_checks.celery.walk import depth_first
 from crucible_checks.queues.model import ListRole, Location
 
 #: Redis list commands, the role of each key argument, by argument position.
@@ -92,7 +93,14 @@ def collect_facts(tree: ast.Module, relative: str, package: str) -> PythonFacts:
     """
     facts = PythonFacts()
     _collect_constants(tree, facts)
-    _Collector(facts, relative, package).visit(tree)
+    collector = _Collector(facts, relative, package)
+    for node in depth_first(tree, (ast.Import, ast.ImportFrom, ast.Call)):
+        if isinstance(node, ast.Call):
+            collector.visit_call(node)
+        elif isinstance(node, ast.Import):
+            collector.visit_import(node)
+        elif isinstance(node, ast.ImportFrom):
+            collector.visit_import_from(node)
     return facts
 
 
@@ -160,7 +168,10 @@ def _has_double_star(call: ast.Call) -> bool:
     return any(keyword.arg is None for keyword in call.keywords)
 
 
-class _Collector(ast.NodeVisitor):
+class _Collector:
+    """Records the imports, sends and list calls of the nodes it is given, in
+    source order, since a later import of a name replaces an earlier one."""
+
     def __init__(self, facts: PythonFacts, relative: str, package: str) -> None:
         self.facts = facts
         self.relative = relative
@@ -169,12 +180,12 @@ class _Collector(ast.NodeVisitor):
     def where(self, node: ast.expr | ast.stmt) -> Location:
         return Location(self.relative, node.lineno, node.col_offset + 1)
 
-    def visit_Import(self, node: ast.Import) -> None:
+    def visit_import(self, node: ast.Import) -> None:
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
             self.facts.imports[local] = alias.name if alias.asname else local
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def visit_import_from(self, node: ast.ImportFrom) -> None:
         base = node.module or ""
         if node.level:
             parts = self.package.split(".") if self.package else []
@@ -183,12 +194,11 @@ class _Collector(ast.NodeVisitor):
         for alias in node.names:
             self.facts.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
 
-    def visit_Call(self, node: ast.Call) -> None:
+    def visit_call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Attribute):
             self._method_call(node, node.func)
         elif isinstance(node.func, ast.Name) and node.func.id == "signature":
             self._signature_function(node)
-        self.generic_visit(node)
 
     def _method_call(self, node: ast.Call, func: ast.Attribute) -> None:
         method = func.attr
