@@ -276,6 +276,29 @@ def test_duplicate_backlinks_section_reported(tmp_path: Path, cli: Cli) -> None:
     assert [line for line in lines if line.startswith("docs/page.md:")] != []
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a multi-line backlinks-heading mixes line endings or grows each run",
+)
+@pytest.mark.parametrize(
+    "heading",
+    ["## Backlinks\\nsecond line", "## B\\n<!-- crucible-checks:backlinks:end -->"],
+)
+def test_multiline_backlinks_heading_rejected(
+    tmp_path: Path, cli: Cli, heading: str
+) -> None:
+    root = write_vault(
+        tmp_path,
+        {"index.md": "# Index\r\n\r\n[[a]]\r\n", "a.md": "# A\r\n\r\n[[index]]\r\n"},
+        f'[tool.crucible-checks.docs]\nbacklinks-heading = "{heading}"\n',
+    )
+    before = _snapshot(root)
+    outcome = cli("--config", str(root / "pyproject.toml"), "docs", "backlinks")
+    _assert_usage_error(outcome)
+    assert "backlinks-heading" in outcome.err
+    assert _snapshot(root) == before
+
+
 # docs family settings
 
 
