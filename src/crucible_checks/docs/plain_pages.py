@@ -109,22 +109,27 @@ def _headings(lines: list[str]) -> list[tuple[int, str, int]] | None:
     line scan cannot read."""
     headings = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip(" "):
-            continue
-        first = line[0]
-        if first == "#":
+        if not line or line[0].isalpha():
+            continue  # Blank, or a paragraph line (checked first: most lines).
+        if line[0] == "#":
             heading = _HEADING.match(line)
             content = "" if heading is None else heading.group(2).strip(" ")
             if heading is None or not content:
                 return None
             headings.append((len(heading.group(1)), content, number))
-        elif first in " |" or _MARKER_LINE.match(line) or _DELIMITER_ROW.match(line):
+        elif not _is_plain_line(line):
             return None
-        else:
-            item = _LIST_ITEM.match(line)
-            if item is not None and not _LIST_TEXT_START.match(line, item.end()):
-                return None
     return headings
+
+
+def _is_plain_line(line: str) -> bool:
+    """Return whether a line that is not a heading reads as plain text."""
+    if line[0] == " ":
+        return not line.strip(" ")
+    if line[0] == "|" or _MARKER_LINE.match(line) or _DELIMITER_ROW.match(line):
+        return False
+    item = _LIST_ITEM.match(line)
+    return item is None or _LIST_TEXT_START.match(line, item.end()) is not None
 
 
 def _wiki_links(text: str, alias_first: bool) -> list[Link]:

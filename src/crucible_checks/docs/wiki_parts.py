@@ -20,6 +20,9 @@ def split_wiki_link(inner: str, inner_start: int, alias_first: bool) -> WikiPart
 
     ``alias_first`` reads ``[[shown|Page]]`` instead of ``[[Page|shown]]``.
     """
+    if "|" not in inner and "#" not in inner:
+        lead = len(inner) - len(inner.lstrip())
+        return WikiParts(inner.strip(), None, None, inner_start + lead)
     pipe = first_unescaped_pipe(inner)
     if pipe < 0:
         part, part_start, alias = inner, inner_start, None
