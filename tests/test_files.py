@@ -209,3 +209,13 @@ def test_force_exclude_skips_named_file(
     outcome = cli("run", "--force-exclude", "drafts/wip.txt")
     assert outcome.status == 0
     assert outcome.out == "All checks passed!\n"
+
+
+@pytest.mark.parametrize("revision", ["--output=stolen.txt", "-p", ""])
+def test_changed_since_rejects_options(
+    cli: Cli, repository: Path, revision: str
+) -> None:
+    outcome = cli("run", f"--changed-since={revision}")
+    assert outcome.status == 2
+    assert "not a git revision" in outcome.err
+    assert not (repository / "stolen.txt").exists()

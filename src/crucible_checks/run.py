@@ -365,8 +365,21 @@ def _apply_baseline(result: RunResult, session: Session) -> None:
 def _changed_files(root: Path, revision: str | None) -> frozenset[str] | None:
     if revision is None:
         return None
+    if not revision.strip() or revision.startswith("-"):
+        raise UsageError(
+            f"--changed-since {revision!r}: not a git revision; give a branch, "
+            "tag or commit such as main or HEAD~1"
+        )
     commands = (
-        ["git", "diff", "--name-only", "--relative", revision, "--"],
+        [
+            "git",
+            "diff",
+            "--name-only",
+            "--relative",
+            "--end-of-options",
+            revision,
+            "--",
+        ],
         ["git", "ls-files", "--others", "--exclude-standard"],
     )
     names: set[str] = set()
@@ -378,8 +391,8 @@ def _changed_files(root: Path, revision: str | None) -> frozenset[str] | None:
         except FileNotFoundError as error:
             raise UsageError("--changed-since needs git on PATH") from error
         except subprocess.CalledProcessError as error:
-            # Outside a repository git prints its whole usage text; the first
-            # line says what failed.
+            # Outside a repository git prints its whole usage text, and its
+            # first line names what failed.
             reason = (error.stderr.strip().splitlines() or ["no message"])[0]
             raise UsageError(
                 f"--changed-since {revision}: git failed: {reason}"
