@@ -327,6 +327,8 @@ def test_concise_escapes_newline_in_path() -> None:
     ("body", "message"),
     [
         ('cache-dir = ""\n', "'cache-dir' must not be empty"),
+        ('cache-dir = "../cache"\n', "'cache-dir' = '../cache' is outside the project"),
+        ('baseline = "/tmp/b.json"\n', "'baseline' = '/tmp/b.json' is outside the"),
         ('roots = ["../elsewhere"]\n', "root '../elsewhere' is outside the project"),
         ('roots = ["/etc"]\n', "root '/etc' is outside the project"),
     ],

@@ -128,8 +128,8 @@ def _set_key(config: Config, key: str, value: Any) -> None:
             raise ConfigError(type_message(where, key, value, "a string"))
         if key == "file-source" and value not in FILE_SOURCES:
             raise ConfigError(choice_message(where, key, value, FILE_SOURCES))
-        if key in ("cache-dir", "baseline") and not value.strip():
-            raise ConfigError(f"{where}: {key!r} must not be empty")
+        if key in ("cache-dir", "baseline"):
+            check_inside(config, key, value)
         setattr(config, attribute, value)
     elif key in _BOOL_KEYS:
         if not isinstance(value, bool):
@@ -145,6 +145,23 @@ def _set_key(config: Config, key: str, value: Any) -> None:
             str(name): _table(where, f"{key}.{name}", options)
             for name, options in _table(where, key, value).items()
         }
+
+
+def check_inside(config: Config, key: str, value: str) -> Path:
+    """Return the path a setting names, or raise unless it is inside the project.
+
+    Settings that name files to write must not let a cloned repository's
+    config write anywhere else.
+    """
+    if not value.strip():
+        raise ConfigError(f"{config.source}: {key!r} must not be empty")
+    path = (config.root / value).resolve()
+    if path == config.root or config.root not in path.parents:
+        raise ConfigError(
+            f"{config.source}: {key!r} = {value!r} is outside the project folder "
+            f"{config.root}; name a path inside it"
+        )
+    return path
 
 
 def _check_roots(config: Config, roots: list[str]) -> None:
