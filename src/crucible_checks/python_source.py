@@ -38,6 +38,12 @@ def read_python(project: Project, file: SourceFile) -> PythonSource:
     return memo[file.relative]
 
 
+def parsed_already(project: Project, file: SourceFile) -> PythonSource | None:
+    """Return the file as `read_python` returned it in this run, if it did."""
+    memo: dict[str, PythonSource] = project.shared("python.sources", dict)
+    return memo.get(file.relative)
+
+
 def _parse(project: Project, file: SourceFile) -> PythonSource:
     data = project.read_bytes(file)
     if data is None:
