@@ -27,6 +27,10 @@ class LegacyWorker:
     reference: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    # Results of this loop that a runner has read so far.
+    served: int = 0
+    # Why the loop is known not to pop its list, once a runner found out.
+    not_popping: str = ""
 
     def failure(self) -> str | None:
         """Return why the loop has exited, or None while it runs."""

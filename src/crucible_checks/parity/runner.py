@@ -1,20 +1,37 @@
-"""Submitting jobs through both paths, waiting for both results, comparing."""
+"""Submitting jobs through both paths, waiting for both results, comparing.
+
+Up to ``in_flight`` jobs travel at once: as soon as one job has both of its
+results, the next is sent. Each poll reads every awaited result with one
+MGET for the legacy keys and one for the Celery result keys, so waiting
+costs two round trips per poll however many jobs are in flight.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crucible_checks.parity.celery_results import (
+    CeleryResults,
+    Meta,
+    is_ready,
+    succeeded,
+)
 from crucible_checks.parity.compare import Difference, diff, render
-from crucible_checks.parity.errors import JobFailed, ParityError, ParityTimeout
+from crucible_checks.parity.errors import JobFailed, ParityTimeout
+from crucible_checks.parity.flight import Flight, Job
 from crucible_checks.parity.legacy_worker import LegacyWorker
 from crucible_checks.parity.spec import ParitySpec
 
-Job = dict[str, Any]
+# Seconds between polls while nothing arrives: the first wait is short
+# because a toy job takes well under a millisecond, later waits back off.
+FIRST_POLL_DELAY = 0.0005
+MAX_POLL_DELAY = 0.005
 
 
 @dataclass
@@ -41,7 +58,11 @@ class CaseOutcome:
 
 @dataclass
 class ParityRunner:
-    """Runs jobs through a legacy Redis list and a Celery task."""
+    """Runs jobs through a legacy Redis list and a Celery task.
+
+    ``redis`` must reach the server the legacy worker uses; the Celery app's
+    result backend must be Redis.
+    """
 
     spec: ParitySpec
     redis: Any
@@ -51,6 +72,7 @@ class ParityRunner:
     # Noise learned so far for this task. Like Diffy, noise is pooled per
     # task, because one pair of runs can agree on a noisy field by chance.
     known_noise: set[str] = field(default_factory=set)
+    _results: CeleryResults | None = field(default=None, init=False, repr=False)
 
     def new_job(self, fields: Mapping[str, Any]) -> Job:
         job = {key: value for key, value in fields.items() if key != "id"}
@@ -67,108 +89,167 @@ class ParityRunner:
         case_ids: Sequence[str] = (),
         in_flight: int = 8,
     ) -> list[CaseOutcome]:
-        """Run cases with up to ``in_flight`` jobs submitted at a time."""
-        outcomes = []
-        for start in range(0, len(cases), in_flight):
-            batch = [
-                self.new_job(fields) for fields in cases[start : start + in_flight]
-            ]
-            ids = [
-                (case_ids[start + index] if start + index < len(case_ids) else "")
-                or _case_id(job, self.spec.job_id_field)
-                for index, job in enumerate(batch)
-            ]
-            outcomes.extend(self._run_batch(batch, ids))
-        return outcomes
+        """Run cases with up to ``in_flight`` jobs in flight at a time.
 
-    def _run_batch(self, jobs: list[Job], ids: list[str]) -> list[CaseOutcome]:
-        deadline = time.monotonic() + self.spec.timeout
-        pending = [self.submit_celery(job) for job in jobs]
-        try:
-            for job in jobs:
-                self.submit_legacy(job)
-            legacy = [self.wait_legacy(job, deadline) for job in jobs]
-            celery = [
-                self.wait_celery(job, result, deadline)
-                for job, result in zip(jobs, pending, strict=True)
-            ]
-        except ParityError:
-            for result in pending:
-                if result.backend is not None:
-                    _drop_pending(result)
-            raise
+        The first failure or timeout raises a ParityError and abandons the
+        jobs still in flight.
+        """
+        if in_flight < 1:
+            raise ValueError(f"in_flight must be at least 1, got {in_flight}")
+        jobs = [self.new_job(fields) for fields in cases]
+        ids = [
+            (case_ids[index] if index < len(case_ids) else "")
+            or str(job.get(self.spec.job_id_field, ""))
+            for index, job in enumerate(jobs)
+        ]
+        flights = self._fly(jobs, in_flight)
         if self.spec.calibrate:
-            for noisy in self._calibrate(jobs, legacy):
-                self.known_noise.update(noisy)
+            self._learn_noise(flights)
         noise = sorted(self.known_noise)
         compare = self.spec.compare.ignoring(noise)
         return [
-            CaseOutcome(case_id, job, left, right, diff(left, right, compare), noise)
-            for case_id, job, left, right in zip(ids, jobs, legacy, celery, strict=True)
+            CaseOutcome(
+                case_id,
+                flight.job,
+                flight.legacy[0],
+                flight.celery,
+                diff(flight.legacy[0], flight.celery, compare),
+                noise,
+            )
+            for case_id, flight in zip(ids, flights, strict=True)
         ]
 
-    def _calibrate(self, jobs: list[Job], first: list[Any]) -> list[list[str]]:
-        """Run the legacy path again; fields that changed are noise."""
-        deadline = time.monotonic() + self.spec.timeout
-        for job in jobs:
-            self.submit_legacy(job)
-        second = [self.wait_legacy(job, deadline) for job in jobs]
-        return [
-            [difference.path for difference in diff(one, two, self.spec.compare)]
-            for one, two in zip(first, second, strict=True)
-        ]
+    def _learn_noise(self, flights: list[Flight]) -> None:
+        """Add the fields that differ between a job's two legacy runs to noise."""
+        for flight in flights:
+            first, second = flight.legacy
+            differences = diff(first, second, self.spec.compare)
+            self.known_noise.update(difference.path for difference in differences)
 
-    def submit_legacy(self, job: Job) -> None:
-        self.redis.delete(self._result_key(job))
-        self.redis.lpush(self.spec.legacy_queue, json.dumps(job))
+    def _fly(self, jobs: list[Job], in_flight: int) -> list[Flight]:
+        self._raise_if_legacy_unusable()
+        if self._results is None:
+            self._results = CeleryResults.of(self.app)
+        waiting = deque(enumerate(jobs))
+        active: list[Flight] = []
+        finished: list[Flight] = []
+        delay = FIRST_POLL_DELAY
+        while waiting or active:
+            while waiting and len(active) < in_flight:
+                active.append(self._launch(*waiting.popleft()))
+            arrived = self._poll(active)
+            finished.extend(flight for flight in active if flight.done)
+            active = [flight for flight in active if not flight.done]
+            if arrived:
+                delay = FIRST_POLL_DELAY
+                continue
+            self._raise_if_stuck(active)
+            time.sleep(delay)
+            delay = min(delay * 2, MAX_POLL_DELAY)
+        finished.sort(key=lambda flight: flight.index)
+        return finished
 
-    def submit_celery(self, job: Job) -> Any:
+    def _launch(self, index: int, job: Job) -> Flight:
         missing = [name for name in self.spec.task_args if name not in job]
         if missing:
             raise JobFailed(
                 f"job {job} has no field {', '.join(missing)} for {self.spec.task}"
             )
+        assert self._results is not None
         args = [job[name] for name in self.spec.task_args]
-        return self.app.send_task(self.spec.task, args=args, queue=self.spec.task_queue)
-
-    def wait_legacy(self, job: Job, deadline: float) -> Any:
-        """Poll the result key until the legacy worker stores the result."""
+        task_id = self._results.send(self.spec.task, args, self.spec.task_queue)
         key = self._result_key(job)
-        delay = 0.0005
-        while True:
-            raw = self.redis.get(key)
-            if raw is not None:
-                self.redis.delete(key)
-                return _parse_legacy(raw, key)
-            if self.legacy_worker is not None and (
-                failure := self.legacy_worker.failure()
-            ):
-                raise JobFailed(failure)
-            if time.monotonic() >= deadline:
-                raise ParityTimeout(self._legacy_timeout_message(key))
-            time.sleep(delay)
-            delay = min(delay * 2, 0.005)
+        pipeline = self.redis.pipeline(transaction=False)
+        self._push_legacy(pipeline, key, job)
+        pipeline.execute()
+        deadline = time.monotonic() + self.spec.timeout
+        runs = 2 if self.spec.calibrate else 1
+        return Flight(index, job, key, task_id, deadline, deadline, runs)
 
-    def wait_celery(self, job: Job, result: Any, deadline: float) -> Any:
-        """Wait for the Celery result; fail with the queue and task named."""
-        from celery.exceptions import TimeoutError as CeleryTimeout
+    def _push_legacy(self, pipeline: Any, key: str, job: Job) -> None:
+        pipeline.delete(key)
+        pipeline.lpush(self.spec.legacy_queue, json.dumps(job))
 
-        try:
-            value = result.get(
-                timeout=max(deadline - time.monotonic(), 0.001), propagate=False
-            )
-        except CeleryTimeout:
-            message = self._celery_timeout_message(result.state)
-            _drop_pending(result)
-            raise ParityTimeout(message) from None
-        if result.failed():
+    def _poll(self, active: list[Flight]) -> bool:
+        """Read every awaited result once; return whether any arrived."""
+        legacy = [flight for flight in active if flight.waits_for_legacy]
+        celery = [flight for flight in active if flight.waits_for_celery]
+        arrived = self._poll_legacy(legacy) if legacy else False
+        if celery and self._poll_celery(celery):
+            arrived = True
+        return arrived
+
+    def _poll_legacy(self, flights: list[Flight]) -> bool:
+        raws = self.redis.mget([flight.legacy_key for flight in flights])
+        stored = [
+            (f, raw) for f, raw in zip(flights, raws, strict=True) if raw is not None
+        ]
+        if not stored:
+            return False
+        pipeline = self.redis.pipeline(transaction=False)
+        pipeline.delete(*(flight.legacy_key for flight, _ in stored))
+        for flight, raw in stored:
+            flight.legacy.append(_parse_legacy(raw, flight.legacy_key))
+            flight.legacy_runs_left -= 1
+            if flight.legacy_runs_left:
+                # The calibration run: the same job again, with a fresh wait.
+                self._push_legacy(pipeline, flight.legacy_key, flight.job)
+                flight.legacy_deadline = time.monotonic() + self.spec.timeout
+        pipeline.execute()
+        if self.legacy_worker is not None:
+            self.legacy_worker.served += len(stored)
+        return True
+
+    def _poll_celery(self, flights: list[Flight]) -> bool:
+        assert self._results is not None
+        metas = self._results.fetch([flight.task_id for flight in flights])
+        ready = []
+        for flight, meta in zip(flights, metas, strict=True):
+            if meta is None:
+                continue
+            flight.celery_state = str(meta.get("status"))
+            if is_ready(meta):
+                flight.celery = self._celery_value(flight.job, meta)
+                ready.append(flight.task_id)
+        self._results.forget(ready)
+        return bool(ready)
+
+    def _celery_value(self, job: Job, meta: Meta) -> Any:
+        value = meta.get("result")
+        if not succeeded(meta):
             raise JobFailed(
                 f"Celery task {self.spec.task} failed for job "
                 f"{job.get(self.spec.job_id_field)}: {type(value).__name__}: {value}"
             )
-        result.forget()
         _require_json(value, f"result of Celery task {self.spec.task}")
         return value
+
+    def _raise_if_legacy_unusable(self) -> None:
+        """Fail at once when the legacy worker is known not to serve jobs."""
+        if self.legacy_worker is None:
+            return
+        failure = self.legacy_worker.failure()
+        if failure:
+            raise JobFailed(failure)
+        if self.legacy_worker.not_popping:
+            raise ParityTimeout(
+                "not run, because an earlier job timed out on the same legacy "
+                f"worker: {self.legacy_worker.not_popping}"
+            )
+
+    def _raise_if_stuck(self, active: list[Flight]) -> None:
+        """Raise when the legacy worker died or a result is overdue."""
+        if self.legacy_worker is not None:
+            failure = self.legacy_worker.failure()
+            if failure:
+                raise JobFailed(failure)
+        now = time.monotonic()
+        for flight in active:
+            if flight.waits_for_legacy and now >= flight.legacy_deadline:
+                raise ParityTimeout(self._legacy_timeout_message(flight.legacy_key))
+        for flight in active:
+            if flight.waits_for_celery and now >= flight.celery_deadline:
+                raise ParityTimeout(self._celery_timeout_message(flight.celery_state))
 
     def _result_key(self, job: Job) -> str:
         try:
@@ -190,6 +271,11 @@ class ParityRunner:
                 f"; {waiting} message(s) still wait on {self.spec.legacy_queue!r}, "
                 "so the worker is not popping that list"
             )
+            worker = self.legacy_worker
+            if worker is not None and not worker.served:
+                # A worker that never served a job and left this one queued
+                # for the whole timeout will not serve the next either.
+                worker.not_popping = message
         return message
 
     def _celery_timeout_message(self, state: str) -> str:
@@ -201,21 +287,6 @@ class ParityRunner:
             consumed = ", ".join(repr(queue) for queue in self.worker_queues)
             message += f"; the worker consumes only {consumed}"
         return message
-
-
-def _drop_pending(result: Any) -> None:
-    """Unsubscribe from a result that never came, while Redis still answers.
-
-    Otherwise the result's finalizer unsubscribes when it is collected, which
-    may be after the test Redis has stopped, and Celery then retries the
-    connection for about 20 s.
-    """
-    result.backend.remove_pending_result(result)
-    result.backend = None
-
-
-def _case_id(job: Job, id_field: str) -> str:
-    return str(job.get(id_field, ""))
 
 
 def _parse_legacy(raw: bytes | str, key: str) -> Any:
