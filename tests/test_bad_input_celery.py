@@ -233,10 +233,6 @@ def test_against_unknown_revision(project: Path, cli: Cli) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--against passes an option-like revision to git archive, which obeys it",
-)
 def test_against_option_injection(project: Path, cli: Cli, tmp_path: Path) -> None:
     _commit_all(project)
     written = tmp_path / "written.tar"
@@ -245,10 +241,6 @@ def test_against_option_injection(project: Path, cli: Cli, tmp_path: Path) -> No
     assert not written.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--against with an empty revision silently compares with the lock",
-)
 def test_against_empty_revision_rejected(project: Path, cli: Cli) -> None:
     _commit_all(project)
     outcome = cli("tasks", "list", "--against", "")

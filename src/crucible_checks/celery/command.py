@@ -46,13 +46,15 @@ class TasksCommand:
         )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
+        if args.against is not None:
+            _check_revision(args.against)
         project = build_project(session, RunOptions())
         settings = celery_settings(project)
         index = build_index(project, settings)
         project.save_caches()
         if args.action == "lock":
             return _lock(session, index, settings.lock_file)
-        if args.against:
+        if args.against is not None:
             old = _index_at(session, args.against)
             mode = args.mode or settings.compatibility
             return _print_changes(_changes(old, index), mode)
@@ -119,6 +121,18 @@ def _print_changes(changes: list[Change], mode: str) -> int:
     return 1
 
 
+def _check_revision(revision: str) -> None:
+    """Raise `UsageError` for a revision that is empty or that git would read as
+    an option (``--output=FILE`` makes git archive write that file)."""
+    if not revision.strip():
+        raise UsageError("--against: empty git revision; name a commit, such as HEAD")
+    if revision.startswith("-"):
+        raise UsageError(
+            f"--against {revision}: a git revision cannot start with '-'; name a "
+            "commit, such as HEAD or origin/main"
+        )
+
+
 def _index_at(session: Session, revision: str) -> TaskIndex:
     """Build the index of the project as committed at ``revision``."""
     root = session.config.root
@@ -138,7 +152,10 @@ def _export(root: Path, revision: str, folder: Path) -> None:
     try:
         with archive.open("wb") as output:
             subprocess.run(
-                ["git", "archive", "--format=tar", revision, "."],
+                # git archive takes no "--" before its paths, so
+                # --end-of-options alone stops git reading the revision as an
+                # option.
+                ["git", "archive", "--format=tar", "--end-of-options", revision, "."],
                 cwd=root,
                 stdout=output,
                 stderr=subprocess.PIPE,
