@@ -10,7 +10,9 @@ import pytest
 
 from crucible_checks.cli import main
 
-FIXED = Path(__file__).resolve().parent.parent / "examples" / "crucible-platform-fixed"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FIXED = EXAMPLES / "crucible-platform-fixed"
+SHIPPED = EXAMPLES / "crucible-platform"
 CASES = """
 [[case]]
 id = "addition"
@@ -24,14 +26,34 @@ language = "arith"
 """
 
 
+def _copy(source: Path, target: Path) -> Path:
+    return shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+
+
 @pytest.fixture
 def project(tmp_path):
     """A copy of the fixed example with two cases; its modules unloaded after."""
-    target = shutil.copytree(
-        FIXED, tmp_path / "platform", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    target = _copy(FIXED, tmp_path / "platform")
     (target / "tests" / "parity_cases.toml").write_text(CASES)
     yield target
+    _unload(tmp_path)
+
+
+@pytest.fixture
+def shipped(tmp_path):
+    """A copy of the shipped example with a 1 s timeout."""
+    target = _copy(SHIPPED, tmp_path / "shipped")
+    pyproject = target / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "calibrate = true", "calibrate = true\ntimeout = 1.0"
+        )
+    )
+    yield target
+    _unload(tmp_path)
+
+
+def _unload(tmp_path: Path) -> None:
     for name in [
         name for name in sys.modules if name == "app" or name.startswith("app.")
     ]:
@@ -64,3 +86,33 @@ def test_par001_reports_the_diff(project, capsys):
         "  ignored as noise: duration_ms, finished_at"
     ) in out
     assert "case 'addition'" not in out
+
+
+def test_par001_stops_waiting_after_unpopped_job(shipped, capsys):
+    assert main(["run", str(shipped), "--select", "PAR001"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(
+        "tests/parity_cases.toml:3:1: PAR001 app.tasks.evaluate_code case "
+        "'addition': legacy worker stored no result at 'evaluation:"
+    )
+    assert lines[0].endswith(
+        "within 1 s of the job's LPUSH to 'evaluation_queue'; 1 message(s) still "
+        "wait on 'evaluation_queue', so the worker is not popping that list"
+    )
+    not_run = (
+        "not run: legacy worker app.legacy_worker:main left an earlier job on "
+        "'evaluation_queue' for the whole 1 s timeout, so it is not popping that list"
+    )
+    assert lines[1:7] == [
+        f"tests/parity_cases.toml:{line}:1: PAR001 app.tasks.evaluate_code case "
+        f"{case!r}: {not_run}"
+        for line, case in [
+            (8, "precedence"),
+            (13, "true-division"),
+            (18, "rpn"),
+            (23, "division-by-zero"),
+            (28, "rejected-call"),
+            (33, "unknown-language"),
+        ]
+    ]
+    assert lines[7] == "Found 7 findings (7 errors)."

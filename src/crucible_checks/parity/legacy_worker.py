@@ -29,7 +29,8 @@ class LegacyWorker:
     log_path: Path
     # Results of this loop that a runner has read so far.
     served: int = 0
-    # Why the loop is known not to pop its list, once a runner found out.
+    # Set by a runner that saw the loop leave a job on its list for a whole
+    # timeout without ever serving one: what it saw, for later failures.
     not_popping: str = ""
 
     def failure(self) -> str | None:

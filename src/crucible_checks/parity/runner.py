@@ -233,8 +233,8 @@ class ParityRunner:
             raise JobFailed(failure)
         if self.legacy_worker.not_popping:
             raise ParityTimeout(
-                "not run, because an earlier job timed out on the same legacy "
-                f"worker: {self.legacy_worker.not_popping}"
+                f"not run: legacy worker {self.legacy_worker.reference} "
+                f"{self.legacy_worker.not_popping}, so it is not popping that list"
             )
 
     def _raise_if_stuck(self, active: list[Flight]) -> None:
@@ -275,7 +275,10 @@ class ParityRunner:
             if worker is not None and not worker.served:
                 # A worker that never served a job and left this one queued
                 # for the whole timeout will not serve the next either.
-                worker.not_popping = message
+                worker.not_popping = (
+                    f"left an earlier job on {self.spec.legacy_queue!r} for the "
+                    f"whole {self.spec.timeout:g} s timeout"
+                )
         return message
 
     def _celery_timeout_message(self, state: str) -> str:
