@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from crucible_checks.checks import Option
+from crucible_checks.errors import ConfigError
 from crucible_checks.project import Project
 
 FAMILY = "docs"
@@ -83,7 +86,7 @@ class DocsSettings:
     def of(cls, project: Project) -> DocsSettings:
         options = project.family_options(FAMILY)
         return cls(
-            root=_docs_root(str(options["root"]), project.config.roots),
+            root=_docs_root(project.root, str(options["root"]), project.config.roots),
             resolver=str(options["resolver"]),
             alias_first=options["alias-order"] == "alias-first",
             entry_pages=tuple(_strings(options["entry-pages"])),
@@ -103,12 +106,60 @@ class DocsSettings:
         return f"{self.root}/{docs_path}" if self.root else docs_path
 
 
-def _docs_root(configured: str, roots: list[str]) -> str:
-    value = configured or (roots[0] if len(roots) == 1 else ".")
+def _docs_root(root: Path, configured: str, roots: list[str]) -> str:
+    if configured:
+        folder = project_path_setting(root, "root", configured)
+        if not (root / folder).is_dir():
+            raise ConfigError(
+                f"{_setting('root', configured)}: folder not found; name the folder "
+                "that holds the pages, relative to the project root"
+            )
+        return folder
+    value = roots[0] if len(roots) == 1 else "."
     value = value.strip().strip("/")
     while value.startswith("./"):
         value = value[2:]
     return "" if value in ("", ".") else value
+
+
+def project_path_setting(root: Path, setting: str, value: str) -> str:
+    """Return a docs option that names a path below ``root``, normalised.
+
+    The result is POSIX and relative to ``root``, and ``""`` means the root
+    itself. Raises `ConfigError` naming the option for an empty or absolute
+    value, one that leads out of the project (by ``..`` or through a symlink),
+    or one below an existing file. Options that name a file to read or write
+    pass through here, so a cloned repository's config cannot reach outside it.
+    """
+    where = _setting(setting, value)
+    if not value.strip():
+        raise ConfigError(f"{where}: empty; name a path relative to the project root")
+    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).anchor:
+        raise ConfigError(
+            f"{where}: absolute path; write it relative to the project root {root}"
+        )
+    normal = posixpath.normpath(value)
+    if normal == ".." or normal.startswith("../"):
+        raise ConfigError(f"{where}: outside the project {root}; name a path below it")
+    target = root / normal
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"{where}: a symlink leads it outside the project {root}; "
+            "name a path below the project root"
+        )
+    for parent in target.parents:
+        if parent == root:
+            break
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError(
+                f"{where}: {parent.relative_to(root).as_posix()} is a file, "
+                "not a folder; name a path in a folder"
+            )
+    return "" if normal == "." else normal
+
+
+def _setting(setting: str, value: str) -> str:
+    return f"[tool.crucible-checks.{FAMILY}] option {setting!r} = {value!r}"
 
 
 def _strings(value: object) -> list[str]:
