@@ -29,9 +29,9 @@ class OrphanPage:
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
         vault = vault_of(project)
-        backlinks = vault.backlinks()
+        linked = vault.linked_pages()
         for path, page in sorted(vault.pages.items()):
-            if path in backlinks or is_exempt(vault, page):
+            if path in linked or is_exempt(vault, page):
                 continue
             if project.is_target(path):
                 yield Finding(

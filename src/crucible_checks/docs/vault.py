@@ -14,7 +14,8 @@ Public API, for checks and the graph commands:
 - ``vault.edges()``: ``(source, target, link)`` for every link that reaches a
   page, self-links included; ambiguous and dead links make no edge.
 - ``vault.backlinks()``: target path -> ``[(source, link), ...]`` from other
-  pages only (self-links left out), the relation orphan pages are judged by.
+  pages only (self-links left out), the relation orphan pages are judged by;
+  ``vault.linked_pages()`` is the set of its keys, built without the lists.
 """
 
 from __future__ import annotations
@@ -184,6 +185,15 @@ class Vault:
             for link, resolution in self.outgoing(source):
                 if resolution.status == PAGE:
                     yield source, resolution.paths[0], link
+
+    def linked_pages(self) -> set[str]:
+        """Return the pages that a link from another page reaches."""
+        linked = set()
+        for source in self.pages:
+            for _link, resolution in self.outgoing(source):
+                if resolution.status == PAGE and resolution.paths[0] != source:
+                    linked.add(resolution.paths[0])
+        return linked
 
     def backlinks(self) -> dict[str, list[tuple[str, Link]]]:
         if self._backlinks is None:
