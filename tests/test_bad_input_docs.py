@@ -276,10 +276,6 @@ def test_duplicate_backlinks_section_reported(tmp_path: Path, cli: Cli) -> None:
     assert [line for line in lines if line.startswith("docs/page.md:")] != []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a multi-line backlinks-heading mixes line endings or grows each run",
-)
 @pytest.mark.parametrize(
     "heading",
     ["## Backlinks\\nsecond line", "## B\\n<!-- crucible-checks:backlinks:end -->"],
@@ -349,10 +345,6 @@ def _json_backlinks(tmp_path: Path, backlinks_file: str) -> Path:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backlinks-file outside the project is written there",
-)
 @pytest.mark.parametrize("outside", ["../escape.json", "{tmp}/escape.json"])
 def test_backlinks_file_outside_rejected(
     tmp_path: Path, cli: Cli, outside: str
@@ -363,10 +355,6 @@ def test_backlinks_file_outside_rejected(
     assert not (tmp_path / "escape.json").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backlinks-file naming a page overwrites that page with JSON",
-)
 def test_backlinks_file_onto_page_rejected(tmp_path: Path, cli: Cli) -> None:
     root = _json_backlinks(tmp_path, "docs/index.md")
     before = _snapshot(root)
@@ -375,10 +363,6 @@ def test_backlinks_file_onto_page_rejected(tmp_path: Path, cli: Cli) -> None:
     assert _snapshot(root) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backlinks-file naming a folder or empty is an internal error",
-)
 @pytest.mark.parametrize("folder", ["docs", ""])
 def test_backlinks_file_folder_rejected(tmp_path: Path, cli: Cli, folder: str) -> None:
     root = _json_backlinks(tmp_path, folder)

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
@@ -25,8 +26,9 @@ from crucible_checks.docs.generated_section import (
 )
 from crucible_checks.docs.mentions import link_target
 from crucible_checks.docs.records import DEFINITION, Link
-from crucible_checks.docs.settings import FAMILY
+from crucible_checks.docs.settings import FAMILY, option_label, project_path_setting
 from crucible_checks.docs.vault import Vault
+from crucible_checks.errors import ConfigError
 from crucible_checks.findings import Severity
 
 if TYPE_CHECKING:
@@ -87,12 +89,42 @@ class BacklinkSettings:
     heading: str = "## Backlinks"
 
     @classmethod
-    def of(cls, options: Mapping[str, OptionValue]) -> BacklinkSettings:
+    def of(cls, options: Mapping[str, OptionValue], root: Path) -> BacklinkSettings:
+        """Read the options; raises `ConfigError` for an index file or heading
+        that cannot be written safely."""
         return cls(
             mode=str(options.get("backlinks", SECTION_MODE)),
-            index_file=str(options.get("backlinks-file", "backlinks.json")),
-            heading=str(options.get("backlinks-heading", "## Backlinks")),
+            index_file=_index_file(
+                root, str(options.get("backlinks-file", "backlinks.json"))
+            ),
+            heading=_heading(str(options.get("backlinks-heading", "## Backlinks"))),
         )
+
+
+def _index_file(root: Path, value: str) -> str:
+    path = project_path_setting(root, "backlinks-file", value)
+    where = option_label("backlinks-file", value)
+    if not path or (root / path).is_dir():
+        raise ConfigError(
+            f"{where}: a folder; name a JSON file such as 'backlinks.json'"
+        )
+    if path.lower().endswith(".md"):
+        raise ConfigError(
+            f"{where}: a Markdown page would be overwritten; name a JSON file "
+            "such as 'backlinks.json'"
+        )
+    return path
+
+
+def _heading(value: str) -> str:
+    """Return the heading; a line break in it would end the line and start
+    another, so the section would not read back as written."""
+    if "\n" in value or "\r" in value or len(value.splitlines()) > 1:
+        raise ConfigError(
+            f"{option_label('backlinks-heading', value)}: contains a line break; "
+            "write the heading on one line"
+        )
+    return value
 
 
 def collect_backlinks(

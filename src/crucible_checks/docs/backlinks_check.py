@@ -29,7 +29,7 @@ class StaleBacklinks:
     def run(
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
-        settings = BacklinkSettings.of(project.family_options(FAMILY))
+        settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
         vault = vault_of(project)
         if settings.mode != JSON_MODE and not _has_markers(vault):
             return  # No page has a section, so no page text needs scanning.

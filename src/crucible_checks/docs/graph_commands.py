@@ -66,7 +66,7 @@ class BacklinksAction:
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
         project, vault, prose = load(session)
-        settings = BacklinkSettings.of(project.family_options(FAMILY))
+        settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
         backlinks = collect_backlinks(vault, prose)
         if settings.mode == JSON_MODE:
             return _write_index(project, vault, backlinks, settings, args.check)

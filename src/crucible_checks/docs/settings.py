@@ -111,8 +111,8 @@ def _docs_root(root: Path, configured: str, roots: list[str]) -> str:
         folder = project_path_setting(root, "root", configured)
         if not (root / folder).is_dir():
             raise ConfigError(
-                f"{_setting('root', configured)}: folder not found; name the folder "
-                "that holds the pages, relative to the project root"
+                f"{option_label('root', configured)}: folder not found; name the "
+                "folder that holds the pages, relative to the project root"
             )
         return folder
     value = roots[0] if len(roots) == 1 else "."
@@ -131,7 +131,7 @@ def project_path_setting(root: Path, setting: str, value: str) -> str:
     or one below an existing file. Options that name a file to read or write
     pass through here, so a cloned repository's config cannot reach outside it.
     """
-    where = _setting(setting, value)
+    where = option_label(setting, value)
     if not value.strip():
         raise ConfigError(f"{where}: empty; name a path relative to the project root")
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).anchor:
@@ -158,7 +158,8 @@ def project_path_setting(root: Path, setting: str, value: str) -> str:
     return "" if normal == "." else normal
 
 
-def _setting(setting: str, value: str) -> str:
+def option_label(setting: str, value: str) -> str:
+    """Return how an error message names a docs option and its value."""
     return f"[tool.crucible-checks.{FAMILY}] option {setting!r} = {value!r}"
 
 
