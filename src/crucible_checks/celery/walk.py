@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from collections.abc import Iterator
 
 #: Node types whose children are never visited: none of them can hold a call.
 _LEAVES: tuple[type[ast.AST], ...] = (
@@ -36,17 +35,6 @@ def _fields(node: ast.AST) -> tuple[str, ...]:
     return fields
 
 
-def _children(node: ast.AST) -> Iterator[ast.AST]:
-    for name in _fields(node):
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            yield value
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, ast.AST):
-                    yield item
-
-
 def breadth_first(tree: ast.AST, kinds: tuple[type[ast.AST], ...]) -> list[ast.AST]:
     """Return the nodes of ``kinds`` under ``tree`` in `ast.walk` order."""
     found: list[ast.AST] = []
@@ -55,7 +43,12 @@ def breadth_first(tree: ast.AST, kinds: tuple[type[ast.AST], ...]) -> list[ast.A
         node = todo.popleft()
         if isinstance(node, kinds):
             found.append(node)
-        todo.extend(_children(node))
+        for name in _fields(node):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
     return found
 
 
@@ -68,7 +61,13 @@ def depth_first(tree: ast.AST, kinds: tuple[type[ast.AST], ...]) -> list[ast.AST
         node = todo.pop()
         if isinstance(node, kinds):
             found.append(node)
-        children = list(_children(node))
-        children.reverse()
-        todo.extend(children)
+        # Pushed last to first, so the first child is visited next.
+        for name in reversed(_fields(node)):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                todo.extend(
+                    item for item in reversed(value) if isinstance(item, ast.AST)
+                )
+            elif isinstance(value, ast.AST):
+                todo.append(value)
     return found

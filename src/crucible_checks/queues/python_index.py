@@ -8,28 +8,48 @@ from. Anything else stays unknown and is never guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from crucible_checks.cache import FileCache, content_hash
+from crucible_checks.celery.index import worth_parallel
 from crucible_checks.celery.modules import ModuleNamer
 from crucible_checks.files import SourceFile
+from crucible_checks.parallel import map_parallel
 from crucible_checks.project import Project
-from crucible_checks.python_source import read_python
+from crucible_checks.python_source import (
+    PythonSource,
+    parse_text,
+    parsed_already,
+    read_python,
+)
 from crucible_checks.queues.python_facts import PythonFacts, Value, collect_facts
 
-#: Bump when the shape of `PythonFacts` changes, so old cache entries are dropped.
-FACTS_VERSION = 3
+#: Bump when the shape of `PythonFacts` changes or when `may_send` lets other
+#: files through, so old cache entries are dropped.
+FACTS_VERSION = 4
 
-#: A file whose text contains none of these sends to no queue and touches no
-#: Redis list, so it is parsed only when another module imports a constant
-#: from it.
-NEEDLES = ("queue", "push", "pop(", "move(", "lrange(", "lindex(", "linsert(", "lset(")
+#: A ``queue=`` keyword, or the name of a Redis list command. ``lpop`` and
+#: ``rpop`` also match ``blpop``, ``brpop`` and ``rpoplpush``.
+NEEDLES = (
+    "queue",
+    "push",
+    "lpop",
+    "rpop",
+    "lmove",
+    "lrange",
+    "lindex",
+    "linsert",
+    "lset",
+)
+#: Calls that count as a send with an unknown queue when given ``**options``.
+SPLAT_SENDS = ("delay", "apply_async", "send_task")
 
 
 @dataclass
 class PythonIndex:
     """The facts of every module, by dotted module name and by path.
 
-    Modules without `NEEDLES` are parsed on first use, by `resolve`.
+    Modules that `may_send` rejects are parsed on first use, by `resolve`.
     """
 
     project: Project
@@ -79,12 +99,26 @@ def build_python_index(project: Project, namer: ModuleNamer) -> PythonIndex:
     """
     cache = project.cache("queues.python", [FACTS_VERSION, list(namer.import_roots)])
     index = PythonIndex(project)
-    for file in project.files_with_suffix(".py"):
-        module = namer.name(file.relative)
+    found: dict[str, PythonFacts | None] = {}
+    misses: list[_Miss] = []
+    modules = [
+        (file, namer.name(file.relative)) for file in project.files_with_suffix(".py")
+    ]
+    for file, module in modules:
         index.files[module] = file
         facts = cache.get(file)
         if facts is None:
             facts = _read_facts(project, file, module, cache)
+        if isinstance(facts, _Miss):
+            misses.append(facts)
+        else:
+            found[file.relative] = facts
+    for miss, parsed in zip(misses, _parse_misses(project, misses), strict=True):
+        if parsed is not None:
+            cache.put(miss.file, miss.digest, parsed)
+        found[miss.file.relative] = parsed
+    for file, module in modules:
+        facts = found.get(file.relative)
         if facts is None or not facts.complete:
             continue
         index.by_module[module] = facts
@@ -93,9 +127,53 @@ def build_python_index(project: Project, namer: ModuleNamer) -> PythonIndex:
     return index
 
 
+@dataclass(frozen=True)
+class _Miss:
+    """A file that may send to a queue and has no cached facts."""
+
+    file: SourceFile
+    module: str
+    text: str
+    digest: str
+
+
+def _parse_misses(project: Project, misses: list[_Miss]) -> list[PythonFacts | None]:
+    """Scan the files the task index has not parsed in this run in a process
+    pool when that pays, and the others here."""
+    unparsed = [m for m in misses if parsed_already(project, m.file) is None]
+    if not worth_parallel([miss.text for miss in unparsed]):
+        return [_parse_facts(project, miss.file, miss.module) for miss in misses]
+    items = [(m.file.relative, m.module, m.text, m.digest) for m in unparsed]
+    results = map_parallel(_parse_item, items, min_items=1)
+    scanned = {item[0]: facts for item, facts in zip(items, results, strict=True)}
+    return [
+        scanned[m.file.relative]
+        if m.file.relative in scanned
+        else _parse_facts(project, m.file, m.module)
+        for m in misses
+    ]
+
+
+def _parse_item(item: tuple[str, str, str, str]) -> PythonFacts | None:
+    relative, module, text, digest = item
+    source = parse_text(SourceFile(Path(relative), relative, 0, 0), text, digest)
+    return _facts_of(source, module)
+
+
+def may_send(text: str) -> bool:
+    """Return whether a module's text may send to a queue or use a Redis list.
+
+    A module without these words is parsed only when another module imports
+    a constant from it.
+    """
+    if any(needle in text for needle in NEEDLES):
+        return True
+    return "**" in text and any(name in text for name in SPLAT_SENDS)
+
+
 def _read_facts(
     project: Project, file: SourceFile, module: str, cache: FileCache
-) -> PythonFacts | None:
+) -> PythonFacts | _Miss | None:
     data = project.read_bytes(file)
     text = None if data is None else project.decode(file, data)
     if data is None or text is None:
@@ -104,19 +182,21 @@ def _read_facts(
     cached: PythonFacts | None = cache.get_by_hash(file, digest)
     if cached is not None:
         return cached
-    if not any(needle in text for needle in NEEDLES):
-        facts: PythonFacts | None = PythonFacts(complete=False)
-    else:
-        facts = _parse_facts(project, file, module)
-    if facts is not None:
-        cache.put(file, digest, facts)
+    if may_send(text):
+        return _Miss(file, module, text, digest)
+    facts = PythonFacts(complete=False)
+    cache.put(file, digest, facts)
     return facts
 
 
 def _parse_facts(project: Project, file: SourceFile, module: str) -> PythonFacts | None:
-    source = read_python(project, file)
+    return _facts_of(read_python(project, file), module)
+
+
+def _facts_of(source: PythonSource, module: str) -> PythonFacts | None:
     if source.tree is None:
         return None
-    is_package = file.relative.endswith("__init__.py")
+    relative = source.file.relative
+    is_package = relative.endswith("__init__.py")
     package = module if is_package else module.rpartition(".")[0]
-    return collect_facts(source.tree, file.relative, package)
+    return collect_facts(source.tree, relative, package)
