@@ -248,12 +248,24 @@ def test_against_empty_revision_rejected(project: Path, cli: Cli) -> None:
     assert "--against" in outcome.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--against a tree with an absolute symlink is an internal error",
-)
 def test_against_tree_with_absolute_symlink(project: Path, cli: Cli) -> None:
     (project / "hostname").symlink_to("/etc/hostname")
+    _commit_all(project)
+    (project / "tasks.py").write_text(TASKS.replace("(x, y)", "(x, z)"))
+    outcome = cli("tasks", "list", "--against", "HEAD")
+    assert outcome.err == ""
+    assert outcome.status == 1
+    assert outcome.out.splitlines()[-2:] == [
+        "CEL005 parameter-renamed: task 'tasks.add': parameter 'y' renamed to 'z'",
+        "1 task changes break BACKWARD compatibility.",
+    ]
+
+
+def test_against_tree_with_outside_link_and_archive_name(
+    project: Path, cli: Cli
+) -> None:
+    (project / "parent").symlink_to("../..")
+    (project / "tree.tar").write_bytes(b"not an archive")
     _commit_all(project)
     (project / "tasks.py").write_text(TASKS.replace("(x, y)", "(x, z)"))
     outcome = cli("tasks", "list", "--against", "HEAD")

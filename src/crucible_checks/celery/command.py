@@ -138,8 +138,8 @@ def _index_at(session: Session, revision: str) -> TaskIndex:
     root = session.config.root
     folder = Path(tempfile.mkdtemp(prefix="crucible-checks-"))
     try:
-        _export(root, revision, folder)
-        config = replace(session.config, root=folder)
+        tree = _export(root, revision, folder)
+        config = replace(session.config, root=tree)
         other = Session(config, session.host)
         project = build_project(other, RunOptions(use_cache=False))
         return build_index(project)
@@ -147,7 +147,8 @@ def _index_at(session: Session, revision: str) -> TaskIndex:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _export(root: Path, revision: str, folder: Path) -> None:
+def _export(root: Path, revision: str, folder: Path) -> Path:
+    """Extract the tree at ``revision`` below ``folder`` and return its root."""
     archive = folder / "tree.tar"
     try:
         with archive.open("wb") as output:
@@ -166,6 +167,23 @@ def _export(root: Path, revision: str, folder: Path) -> None:
     except subprocess.CalledProcessError as error:
         message = error.stderr.decode("utf-8", "replace").strip()
         raise UsageError(f"--against {revision}: git failed: {message}") from error
-    with tarfile.open(archive) as tar:
-        tar.extractall(folder, filter="data")
+    tree = folder / "tree"
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(tree, filter=_inside_link_filter)
+    except (OSError, tarfile.TarError) as error:
+        raise UsageError(
+            f"--against {revision}: cannot extract the tree from git: {error}"
+        ) from error
     archive.unlink()
+    return tree
+
+
+def _inside_link_filter(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """Apply the ``data`` extraction filter, but skip a symbolic link to an
+    absolute path or out of the tree instead of failing. Its target is not
+    part of the revision, so the index cannot read it anyway."""
+    try:
+        return tarfile.data_filter(member, path)
+    except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
+        return None
