@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import harness
-from bench_docs import CHECKS, make_vault
+from bench_docs import CHECKS, QUICK_SIZE, make_vault
 
 COMMANDS = {
     "backlinks": ("docs", "backlinks", "--check"),
@@ -31,7 +31,7 @@ COMMANDS = {
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    size = 1_000 if quick else 10_000
+    size = QUICK_SIZE if quick else 10_000
     repeat = 1 if quick else 3
     root = make_vault(harness.work_dir(f"docs-graph-vault-{size}"), size)
     rows: list[dict[str, Any]] = []

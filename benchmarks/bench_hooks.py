@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import harness
-from bench_docs import make_vault, page_name
+from bench_docs import QUICK_SIZE, make_vault, page_name
 
 DOCS_ENTRY = ("run", "--select", "DOC", "--file-source", "git")
 #: A vault with dead links makes the checks exit 1; that is a result, not a failure.
@@ -86,7 +86,7 @@ def rows_for(pages: int, repeat: int) -> list[dict[str, Any]]:
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    sizes = (1_000,) if quick else (1_000, 10_000)
+    sizes = (QUICK_SIZE,) if quick else (1_000, 10_000)
     repeat = 3 if quick else 5
     rows: list[dict[str, Any]] = []
     for pages in sizes:
