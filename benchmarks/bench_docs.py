@@ -5,10 +5,9 @@ linked as ``[[Topic 12 Queue]]``, so the default resolver and obsidiantools
 resolve every name the same way. Each page has about six links, 2% of them to
 pages that do not exist, and a tenth of the pages have a fenced code block with
 a ``[[...]]`` that neither tool counts as a link. The timed obsidiantools run
-writes its dead links to a file, and the module checks that both tools report
-the same dead links at every size obsidiantools runs at (1k and 10k pages; it
-is left out at 50k, where it would take several minutes). The quick mode uses
-one vault of 500 pages.
+writes its dead links to a file. The module checks that both tools report the
+same dead links at each size obsidiantools runs at: 1k and 10k pages, since at
+50k it would take several minutes. The quick mode uses one vault of 500 pages.
 
 Rows: cold run (empty cache), warm run after one page changed, and the regex
 floor (read every page, count ``[[`` with a regex) for 1k, 10k and 50k pages.
@@ -46,8 +45,8 @@ REGEX_FLOOR = (
     "print(count)\n"
 )
 CHECKS = "DOC001,DOC002,DOC003,DOC004,DOC005"
-#: Pages of the one vault of the quick mode, which CI runs with every module
-#: in two minutes; obsidiantools alone takes several seconds at 1k pages.
+#: Pages of the one vault of the quick mode. CI runs every module's quick mode
+#: within two minutes, and obsidiantools alone takes several seconds at 1k.
 QUICK_SIZE = 500
 
 
@@ -101,7 +100,7 @@ def our_dead_links(root: Path) -> set[str]:
 
 
 def peer_command(root: Path) -> list[str]:
-    """Return the obsidiantools run; it writes its dead links to `peer_output`."""
+    """Return the obsidiantools run, which writes its dead links to `peer_output`."""
     return [
         sys.executable,
         "-c",
@@ -181,7 +180,7 @@ def _peer(root: Path, size: int, repeat: int) -> list[dict[str, Any]]:
 
 
 def _compare_dead_links(root: Path, size: int) -> str:
-    """Raise unless both tools report the same dead links; return the row note."""
+    """Return the row note if both tools report the same dead links, else raise."""
     ours, theirs = our_dead_links(root), peer_dead_links(root)
     if ours != theirs:
         raise harness.BenchmarkError(
