@@ -257,10 +257,6 @@ def test_backlinks_twice_on_bom_crlf(tmp_path: Path, cli: Cli) -> None:
     assert _snapshot(root) == first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a second backlinks section on a page stays stale and is not reported",
-)
 def test_duplicate_backlinks_section_reported(tmp_path: Path, cli: Cli) -> None:
     begin = "<!-- crucible-checks:backlinks:begin -->\n"
     end = "<!-- crucible-checks:backlinks:end -->\n"

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
 from crucible_checks.docs.generated_section import (
     BACKLINKS_SECTION,
+    MARKER_PREFIX,
     find_section,
+    find_sections,
     newline_of,
     render_section,
     splice_section,
@@ -233,13 +235,61 @@ def updated_page(
     """Return the page's text with its backlinks section written or rewritten.
 
     A page with no backlinks and no section is returned unchanged. Raises
-    ValueError for a section whose end marker is missing.
+    ValueError, with the fix in its message, for a section whose end marker is
+    missing and for a page with several sections.
     """
+    extra = earlier_sections(text)
+    if extra:
+        raise ValueError(duplicate_sections_message(extra))
     has_section = find_section(text, BACKLINKS_SECTION) is not None
     if not backlinks and not has_section:
         return text
     section = render_backlinks(vault, page, backlinks, settings, newline_of(text))
-    return splice_section(text, BACKLINKS_SECTION, section)
+    try:
+        return splice_section(text, BACKLINKS_SECTION, section)
+    except ValueError as error:
+        raise ValueError(f"{error}; add it, then run again") from error
+
+
+@dataclass(frozen=True)
+class ExtraSection:
+    """A backlinks section before the page's last one, which commands never
+    rewrite: its first line, and its offsets with the line ending after it."""
+
+    line: int
+    start: int
+    end: int
+
+
+def earlier_sections(text: str) -> tuple[ExtraSection, ...]:
+    """Return every backlinks section of a page except the last."""
+    if MARKER_PREFIX not in text:
+        return ()
+    found = [
+        section for section in find_sections(text) if section.name == BACKLINKS_SECTION
+    ]
+    # Only the last section can lack its end marker: a begin marker inside an
+    # open section is text.
+    return tuple(
+        ExtraSection(section.line, section.start, _after_line_end(text, section.end))
+        for section in found[:-1]
+        if section.end is not None
+    )
+
+
+def _after_line_end(text: str, offset: int) -> int:
+    if text.startswith("\r\n", offset):
+        return offset + 2
+    return offset + 1 if text.startswith(("\n", "\r"), offset) else offset
+
+
+def duplicate_sections_message(extra: tuple[ExtraSection, ...]) -> str:
+    """Return what is wrong with a page that has ``extra`` sections, and the fix."""
+    lines = ", ".join(str(section.line) for section in extra)
+    where = f"the one at line {lines}" if len(extra) == 1 else f"those at lines {lines}"
+    return (
+        f"page has {len(extra) + 1} backlinks sections; keep the last, delete {where}"
+    )
 
 
 def json_index(vault: Vault, backlinks: Mapping[str, list[Backlink]]) -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
+from crucible_checks.cache import content_hash
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs.backlinks import (
     JSON_MODE,
     STALE_BACKLINKS,
     Backlink,
     BacklinkSettings,
+    ExtraSection,
     changed_sections,
     collect_backlinks,
+    duplicate_sections_message,
+    earlier_sections,
     json_index,
 )
 from crucible_checks.docs.generated_section import BACKLINKS_SECTION
@@ -19,6 +23,9 @@ from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.findings import Edit, Finding, Fix
 from crucible_checks.project import Project
+
+#: Per-file cache of the backlinks sections before the last one of a page.
+_SECTIONS_NAMESPACE = "docs.backlinks-sections"
 
 
 class StaleBacklinks:
@@ -41,6 +48,7 @@ class StaleBacklinks:
         if settings.mode == JSON_MODE:
             yield from self._stale_index(project, vault, backlinks, settings)
             return
+        yield from self._duplicates(project, vault)
         for path, page, expected in changed_sections(vault, prose, backlinks, settings):
             section = page.backlinks
             if section is None or not project.is_target(path):
@@ -61,6 +69,22 @@ class StaleBacklinks:
                 "backlinks section is out of date; run `crucible-checks docs "
                 "backlinks` or `run --fix`",
                 Fix("rewrite the backlinks section", (edit,)),
+            )
+
+    def _duplicates(self, project: Project, vault: Vault) -> Iterator[Finding]:
+        """Report pages with several backlinks sections, with a fix that deletes
+        all but the last, the one `docs backlinks` and `--fix` keep up to date."""
+        for path, extra in _earlier_sections(project, vault).items():
+            if not extra or not project.is_target(path):
+                continue
+            edits = tuple(
+                Edit(path, section.start, section.end, "") for section in extra
+            )
+            yield self._finding(
+                path,
+                extra[0].line,
+                duplicate_sections_message(extra),
+                Fix("delete all but the last backlinks section", edits),
             )
 
     def _stale_index(
@@ -104,6 +128,32 @@ class StaleBacklinks:
             subject=path,
             fix=fix,
         )
+
+
+def _earlier_sections(
+    project: Project, vault: Vault
+) -> dict[str, tuple[ExtraSection, ...]]:
+    """Return the sections before the last one of every page with a marker.
+
+    NOTE: the prose of a page keeps only its last section, so a cold run reads
+    each page with a marker once more. Warm runs read the per-file cache.
+    """
+    cache = project.cache(_SECTIONS_NAMESPACE)
+    found: dict[str, tuple[ExtraSection, ...]] = {}
+    for file in project.files:
+        page = vault.pages.get(file.relative)
+        if page is None or not page.record.has_markers:
+            continue
+        extra = cache.get(file)
+        if extra is None:
+            data = project.read_bytes(file)
+            text = None if data is None else project.decode(file, data)
+            if data is None or text is None:
+                continue
+            extra = earlier_sections(text)
+            cache.put(file, content_hash(data), extra)
+        found[file.relative] = extra
+    return found
 
 
 def _has_markers(vault: Vault) -> bool:

@@ -114,7 +114,7 @@ def _write_sections(
         try:
             new = updated_page(vault, path, text, backlinks.get(path, []), settings)
         except ValueError as error:
-            print(f"{path}: {error}; add it, then run again", file=sys.stderr)
+            print(f"{path}: {error}", file=sys.stderr)
             failed += 1
             continue
         if new != text:
