@@ -178,10 +178,6 @@ def test_deeply_nested_lock_rejected(
     assert "RecursionError" not in outcome.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lock-file outside the project is written there",
-)
 @pytest.mark.parametrize("outside", ["../outside.lock.json", "{tmp}/outside.lock.json"])
 def test_lock_file_outside_rejected(
     tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, outside: str
@@ -196,10 +192,6 @@ def test_lock_file_outside_rejected(
     assert not (tmp_path / "outside.lock.json").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lock-file naming the project folder gives no hint at the setting",
-)
 @pytest.mark.parametrize("lock_file", ["", "."])
 def test_lock_file_folder_setting_named(
     tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, lock_file: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from crucible_checks.checks import Option
 from crucible_checks.errors import ConfigError
@@ -90,12 +91,31 @@ def celery_settings(project: Project) -> CelerySettings:
     return CelerySettings(
         import_roots=tuple(_strings(options["import-roots"])),
         task_decorators=tuple(_strings(options["task-decorators"])),
-        lock_file=str(options["lock-file"]),
+        lock_file=_lock_file(project, str(options["lock-file"])),
         compatibility=mode,
         external_tasks=tuple(_strings(options["external-tasks"])),
         app=str(options["app"]),
         broker_url=str(options["broker-url"]),
     )
+
+
+def _lock_file(project: Project, value: str) -> str:
+    """Return the lock-file setting, or raise `ConfigError` unless it names a
+    file inside the project: a cloned repository's config must not make
+    ``tasks lock`` write anywhere else."""
+    where = f"{project.config.table_source('celery')}: 'lock-file' = {value!r}"
+    fix = f"name a file relative to the project root, such as {DEFAULT_LOCK_FILE!r}"
+    if not value.strip():
+        raise ConfigError(f"{where} is empty; {fix}")
+    if PurePath(value).is_absolute():
+        raise ConfigError(f"{where} is an absolute path; {fix}")
+    root = project.root.resolve()
+    path = (root / value).resolve()
+    if path == root:
+        raise ConfigError(f"{where} names the project folder; {fix}")
+    if root not in path.parents:
+        raise ConfigError(f"{where} is outside the project folder {root}; {fix}")
+    return value
 
 
 def _strings(value: object) -> list[str]:
