@@ -214,10 +214,6 @@ def test_mv_encodes_markdown_destination(
 # run --fix after git mv
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="run --fix ignores a wiki embed whose attachment git records as renamed",
-)
 def test_fix_follows_renamed_attachment(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path, {"index.md": "![[diagram.png]]\n"})
     (root / "docs/diagram.png").write_bytes(b"\x89PNG\r\n\x1a\n")

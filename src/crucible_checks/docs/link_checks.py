@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 
 from crucible_checks.checks import CheckInfo, OptionValue
 from crucible_checks.docs import rules
@@ -74,7 +75,9 @@ class DeadWikiLink:
                 yield self._missing(project, vault, source, link, resolution)
             elif resolution.status == MISSING_ATTACHMENT:
                 message = f"dead embed {link.text}: no file {resolution.name!r}"
-                yield link_finding(self.info, source, link, message, link.target)
+                finding = link_finding(self.info, source, link, message, link.target)
+                fix = rename_fix(project, vault, source, link)
+                yield finding if fix is None else replace(finding, fix=fix)
             elif resolution.status == OUTSIDE:
                 message = f"wiki link {link.text} leaves the docs root"
                 yield link_finding(self.info, source, link, message, link.target)

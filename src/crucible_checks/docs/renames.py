@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from crucible_checks.docs.records import Link
-from crucible_checks.docs.resolve import MISSING
+from crucible_checks.docs.resolve import MISSING, MISSING_ATTACHMENT
 from crucible_checks.docs.vault import Page, Vault
 from crucible_checks.findings import Edit, Fix
 from crucible_checks.project import Project
@@ -79,23 +79,30 @@ def rename_fix(project: Project, vault: Vault, source: str, link: Link) -> Fix |
     if not renames:
         return None
     new_path = _renamed_target(vault, renames, source, link)
-    if new_path is None or new_path not in vault.pages:
+    if new_path is None or new_path not in vault.files:
         return None
-    page = vault.pages[new_path]
-    if link.is_wiki:
-        replacement = wiki_name(vault, page, link.target, source)
-    else:
+    if not link.is_wiki:
         replacement = relative_target(posixpath.dirname(source), new_path, link.target)
+    elif new_path in vault.pages:
+        replacement = wiki_name(vault, vault.pages[new_path], link.target, source)
+    else:
+        found = _attachment_name(vault, new_path, link.target, source)
+        if found is None:
+            return None
+        replacement = found
     edit = Edit(source, link.target_start, link.target_end, replacement)
-    return Fix(f"point the link at {new_path}, the page's new name", (edit,))
+    kind = "page" if new_path in vault.pages else "file"
+    return Fix(f"point the link at {new_path}, the {kind}'s new name", (edit,))
 
 
 def _renamed_target(
     vault: Vault, renames: dict[str, str], source: str, link: Link
 ) -> str | None:
+    resolution = vault.resolve(link, source)
     if not link.is_wiki:
-        resolution = vault.resolve(link, source)
         return renames.get(resolution.name) if resolution.status == MISSING else None
+    if resolution.status == MISSING_ATTACHMENT:
+        return _renamed_attachment(vault, renames, resolution.name)
     key = vault.names.normalise(_without_md(link.target))
     found = set()
     for old, new in renames.items():
@@ -106,6 +113,41 @@ def _renamed_target(
         if key in (old_key, old_key.rsplit("/", 1)[-1]):
             found.add(new)
     return found.pop() if len(found) == 1 else None
+
+
+def _renamed_attachment(vault: Vault, renames: dict[str, str], name: str) -> str | None:
+    """Return the new path of the file an embed named ``name`` reached.
+
+    As the resolver does, a name reaches its full path under the docs root, or
+    else a file of that name (any case) in any folder, if only one was renamed.
+    """
+    full = vault.settings.project_path(name)
+    if full in renames:
+        return renames[full]
+    base = name.rsplit("/", 1)[-1].lower()
+    found = {
+        new
+        for old, new in renames.items()
+        if old.rsplit("/", 1)[-1].lower() == base and not old.lower().endswith(".md")
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _attachment_name(
+    vault: Vault, new_path: str, old_target: str, source: str
+) -> str | None:
+    """Return how a wiki embed written as ``old_target`` should name a file.
+
+    A bare name stays bare when it reaches the file; otherwise the embed gets
+    the file's path under the docs root. None when the file is outside it.
+    """
+    docs_path = vault.settings.docs_path(new_path)
+    if docs_path is None:
+        return None
+    name = docs_path.rsplit("/", 1)[-1]
+    if "/" not in old_target and vault.resolve_name(name, source).paths == (new_path,):
+        return name
+    return docs_path
 
 
 def wiki_name(vault: Vault, page: Page, old_target: str, source: str) -> str:
