@@ -30,6 +30,14 @@ class LockFileError(ConfigError):
     """The lock file cannot be read or is not in the expected format."""
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object of the lock file repeats a key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 @dataclass(frozen=True)
 class LockedTask:
     """A task as the lock file records it."""
@@ -100,13 +108,7 @@ def read_lock(path: Path, display: str) -> dict[str, LockedTask] | None:
         return None
     except (OSError, UnicodeDecodeError) as error:
         raise LockFileError(f"{display}: cannot read lock file: {error}") from error
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise LockFileError(
-            f"{display}:{error.lineno}:{error.colno}: invalid JSON in lock file "
-            f"({error.msg}); {_REGENERATE}"
-        ) from error
+    document = _parse(text, display)
     lines = _task_lines(text)
     tasks = _tasks(document, display)
     return {
@@ -115,11 +117,41 @@ def read_lock(path: Path, display: str) -> dict[str, LockedTask] | None:
     }
 
 
+def _parse(text: str, display: str) -> object:
+    """Parse the lock file text, rejecting repeated keys, which plain
+    `json.loads` resolves silently by keeping the last one."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        raise LockFileError(
+            f"{display}:{error.lineno}:{error.colno}: invalid JSON in lock file "
+            f"({error.msg}); {_REGENERATE}"
+        ) from error
+    except _DuplicateKeyError as error:
+        raise LockFileError(
+            f"{display}: duplicate key {error.key!r} in lock file; {_REGENERATE}"
+        ) from error
+    except RecursionError as error:
+        raise LockFileError(
+            f"{display}: lock file is nested too deeply to parse; {_REGENERATE}"
+        ) from error
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise _DuplicateKeyError(key)
+        table[key] = value
+    return table
+
+
 def _tasks(document: object, display: str) -> Mapping[str, Any]:
     if not isinstance(document, dict) or not isinstance(document.get("tasks"), dict):
         raise LockFileError(f"{display}: lock file has no 'tasks' table; {_REGENERATE}")
     version = document.get("version")
-    if version != LOCK_VERSION:
+    # bool is a subclass of int and True == 1, so compare the type first.
+    if type(version) is not int or version != LOCK_VERSION:
         raise LockFileError(
             f"{display}: lock file version {version!r} is not supported (expected "
             f"{LOCK_VERSION}); {_REGENERATE}"
@@ -139,12 +171,25 @@ def _locked(name: str, entry: object, display: str, line: int) -> LockedTask:
         name=name,
         function=_string(entry, "function", where, name),
         path=_string(entry, "path", where, ""),
-        signature=Signature(tuple(_locked_parameter(p, where) for p in parameters)),
+        signature=_locked_signature(parameters, where),
         bind=_bool(entry, "bind", where),
         queue=_optional_string(entry, "queue", where),
         serializer=_optional_string(entry, "serializer", where),
         line=line,
     )
+
+
+def _locked_signature(entries: list[object], where: str) -> Signature:
+    parameters = tuple(_locked_parameter(entry, where) for entry in entries)
+    seen: set[str] = set()
+    for parameter in parameters:
+        if parameter.name in seen:
+            raise LockFileError(
+                f"{where}: parameter {parameter.name!r} appears more than once; "
+                f"{_REGENERATE}"
+            )
+        seen.add(parameter.name)
+    return Signature(parameters)
 
 
 def _locked_parameter(entry: object, where: str) -> Parameter:
