@@ -193,10 +193,6 @@ def test_mv_to_unlinkable_name_rejected(tmp_path: Path, cli: Cli, name: str) -> 
     assert _snapshot(root) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs mv leaves # % ) unencoded in Markdown link destinations",
-)
 @pytest.mark.parametrize(
     ("name", "destination"),
     [("C#x", "C%23x.md"), ("a%41", "a%2541.md"), ("a)b", "a%29b.md")],

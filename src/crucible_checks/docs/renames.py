@@ -20,6 +20,8 @@ from crucible_checks.findings import Edit, Fix
 from crucible_checks.project import Project
 
 _RENAMES_KEY = "docs.renames"
+#: Characters that a Markdown link destination cannot carry as they are.
+_ENCODED_IN_DESTINATION = frozenset("%#?()<>\\")
 _GIT_COMMANDS = (
     (
         "git",
@@ -165,11 +167,26 @@ def wiki_name(vault: Vault, page: Page, old_target: str, source: str) -> str:
 
 
 def relative_target(folder: str, new_path: str, old_target: str) -> str:
-    """Return a Markdown link destination from ``folder`` to ``new_path``."""
+    """Return a Markdown link destination from ``folder`` to ``new_path``.
+
+    A destination written percent-encoded stays so. Otherwise only characters
+    that would end the destination, start its fragment or query, or read as
+    an escape are encoded, and spaces too unless the old destination had one
+    (as ``<a b.md>`` may).
+    """
     relative = posixpath.relpath(new_path, folder or ".")
-    if "%" in old_target or (" " in relative and " " not in old_target):
+    if "%" in old_target:
         return quote(relative, safe="/")
-    return relative
+    keep_spaces = " " in old_target
+    return "".join(_destination_char(char, keep_spaces) for char in relative)
+
+
+def _destination_char(char: str, keep_spaces: bool) -> str:
+    if char == " ":
+        return char if keep_spaces else "%20"
+    if char in _ENCODED_IN_DESTINATION or char.isspace() or not char.isprintable():
+        return quote(char, safe="")
+    return char
 
 
 def _without_md(name: str) -> str:
