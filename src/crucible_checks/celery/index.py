@@ -26,6 +26,12 @@ from pathlib import Path
 from crucible_checks.cache import FileCache, content_hash
 from crucible_checks.celery.appconfig import AppConfig
 from crucible_checks.celery.facts import DecoratorAlias, FileFacts, PendingTask
+from crucible_checks.celery.index_store import (
+    StoredFacts,
+    index_key,
+    load_index,
+    save_index,
+)
 from crucible_checks.celery.model import CallSite, Expr, Task
 from crucible_checks.celery.modules import ModuleNamer, resolve_reference
 from crucible_checks.celery.scan import may_matter, scan_source
@@ -35,8 +41,9 @@ from crucible_checks.parallel import MIN_PARALLEL_ITEMS, map_parallel
 from crucible_checks.project import Project
 from crucible_checks.python_source import parse_text, read_python
 
-#: Bump when the shape of `FileFacts` changes, so old cache entries are dropped.
-SCAN_VERSION = 4
+#: Bump when the shape of `FileFacts` or of `StoredFacts.cached` changes, so
+#: old cache entries are dropped.
+SCAN_VERSION = 5
 
 #: Source text from which fewer files than `MIN_PARALLEL_ITEMS` are still
 #: parsed in a process pool: `ast.parse` took 0.5 to 0.9 s for it on one core
@@ -105,13 +112,28 @@ def task_index(project: Project) -> TaskIndex:
 
 
 def build_index(project: Project, settings: CelerySettings | None = None) -> TaskIndex:
-    """Scan every Python file of ``project`` (cached per file) into an index."""
+    """Scan every Python file of ``project`` (cached per file) into an index.
+
+    The assembled index is cached too, keyed by the facts of every file, so a
+    run in which no file's facts changed only loads it.
+    """
     settings = settings or celery_settings(project)
     files = project.files_with_suffix(".py")
     cache = project.cache("celery", [SCAN_VERSION, list(settings.task_decorators)])
-    facts = _collect(project, files, cache, settings.task_decorators)
+    found = _collect(project, files, cache, settings.task_decorators)
     namer = ModuleNamer(settings.import_roots, (f.relative for f in project.files))
-    return assemble(facts, namer, AppConfig.from_facts([], settings.broker_url))
+    key = index_key(
+        [cache.key, settings.import_roots, settings.broker_url, sorted(namer.packages)],
+        [(entry.path, entry.digest) for entry in found if entry.digest],
+    )
+    stored = load_index(cache.folder, key)
+    if isinstance(stored, TaskIndex):
+        stored.files_scanned = len(found)
+        return stored
+    config = AppConfig.from_facts([], settings.broker_url)
+    index = assemble((entry.load() for entry in found), namer, config)
+    save_index(cache.folder, key, index)
+    return index
 
 
 def _collect(
@@ -119,44 +141,44 @@ def _collect(
     files: list[SourceFile],
     cache: FileCache,
     decorators: tuple[str, ...],
-) -> list[FileFacts]:
-    found: dict[str, FileFacts] = {}
+) -> list[StoredFacts]:
+    found: dict[str, StoredFacts] = {}
     misses: list[tuple[SourceFile, str, str]] = []
     for file in files:
         cached = cache.get(file)
-        if isinstance(cached, FileFacts):
-            found[file.relative] = cached
+        if isinstance(cached, tuple):
+            found[file.relative] = StoredFacts.of_cached(file.relative, cached)
             continue
         facts_or_miss = _read(project, file, cache, decorators)
-        if isinstance(facts_or_miss, FileFacts):
+        if isinstance(facts_or_miss, StoredFacts):
             found[file.relative] = facts_or_miss
         else:
             misses.append(facts_or_miss)
     scanned = _scan_misses(project, misses, decorators)
     for (file, _text, digest), facts in zip(misses, scanned, strict=True):
-        cache.put(file, digest, facts)
-        found[file.relative] = facts
+        stored = StoredFacts.of_facts(facts)
+        cache.put(file, digest, stored.cached)
+        found[file.relative] = stored
     return [found[file.relative] for file in files if file.relative in found]
 
 
 def _read(
     project: Project, file: SourceFile, cache: FileCache, decorators: tuple[str, ...]
-) -> FileFacts | tuple[SourceFile, str, str]:
+) -> StoredFacts | tuple[SourceFile, str, str]:
     data = project.read_bytes(file)
     text = None if data is None else project.decode(file, data)
     if data is None or text is None:
         problem = project.read_problems.get(file.relative)
-        return FileFacts(
-            file.relative, error=problem.reason if problem else "unreadable"
-        )
+        reason = problem.reason if problem else "unreadable"
+        return StoredFacts.of_facts(FileFacts(file.relative, error=reason))
     digest = content_hash(data)
     cached = cache.get_by_hash(file, digest)
-    if isinstance(cached, FileFacts):
-        return cached
+    if isinstance(cached, tuple):
+        return StoredFacts.of_cached(file.relative, cached)
     if not may_matter(text, decorators):
-        facts = FileFacts(file.relative)
-        cache.put(file, digest, facts)
-        return facts
+        stored = StoredFacts.of_facts(FileFacts(file.relative))
+        cache.put(file, digest, stored.cached)
+        return stored
     return (file, text, digest)
 
 
