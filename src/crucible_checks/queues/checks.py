@@ -9,7 +9,6 @@ from crucible_checks.checks import CheckInfo, OptionValue
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
 from crucible_checks.queues import infos
-from crucible_checks.queues.build import topology
 from crucible_checks.queues.model import ListRole, Location, Producer, Via, Worker
 from crucible_checks.queues.settings import QueueSettings, queue_settings
 from crucible_checks.queues.topology import Topology
@@ -30,6 +29,10 @@ class QueueCheck:
     def run(
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
+        # Imported here: the topology needs YAML and the task index, which a
+        # run of other families need not load.
+        from crucible_checks.queues.build import topology
+
         return list(self.find(topology(project), queue_settings(project), self.info))
 
 

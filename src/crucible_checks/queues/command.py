@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crucible_checks.errors import UsageError
-from crucible_checks.queues.build import build_topology
-from crucible_checks.queues.render import render_mermaid, render_table
-from crucible_checks.run import RunOptions, build_project
-from crucible_checks.session import Session
+
+if TYPE_CHECKING:
+    from crucible_checks.session import Session
 
 
 class QueuesCommand:
@@ -34,6 +34,12 @@ class QueuesCommand:
         )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
+        # Imported here, so loading the plugin stays cheap for other commands.
+        from crucible_checks.queues.build import build_topology
+        from crucible_checks.queues.render import render_mermaid, render_table
+        from crucible_checks.run import RunOptions, build_project
+        from crucible_checks.session import Session
+
         if args.path is not None:
             if not args.path.is_dir():
                 raise UsageError(f"{args.path}: no such folder")
