@@ -30,12 +30,20 @@ def test_list_skips_markdown_it() -> None:
     assert probe("list") == "0 False"
 
 
+def write_page(root: Path, text: str) -> tuple[str, ...]:
+    """Write a one-page vault; return the arguments of a run of its checks."""
+    (root / "pyproject.toml").write_text('[tool.crucible-checks]\nroots = ["docs"]\n')
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text(text)
+    return ("run", str(root), "--select", "DOC", "--format", "json")
+
+
 def test_warm_run_skips_markdown_it(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.crucible-checks]\nroots = ["docs"]\n'
-    )
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [[gone]].\n")
-    arguments = ("run", str(tmp_path), "--select", "DOC", "--format", "json")
+    arguments = write_page(tmp_path, "# Home\n\nSee [[gone]], not `[[code]]`.\n")
     assert probe(*arguments) == "1 True"
     assert probe(*arguments) == "1 False"
+
+
+def test_plain_page_skips_markdown_it(tmp_path: Path) -> None:
+    arguments = write_page(tmp_path, "# Home\n\nSee [[gone]].\n")
+    assert probe(*arguments, "--no-cache") == "1 False"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crucible_checks.cache import content_hash
+from crucible_checks.docs.plain_pages import read_plain_page
 from crucible_checks.docs.records import PageRecord
 from crucible_checks.docs.settings import DocsSettings
 from crucible_checks.files import SourceFile
@@ -37,8 +38,16 @@ def read_records(project: Project, settings: DocsSettings) -> dict[str, PageReco
             records[file.relative] = cached
             continue
         text = project.decode(file, data)
-        if text is not None:
+        if text is None:
+            continue
+        # A plain page is read here: the line scan costs less than sending
+        # the page to a worker process and its record back.
+        record = read_plain_page(text, settings.alias_first)
+        if record is None:
             pending.append((file, digest, text))
+        else:
+            cache.put(file, digest, record)
+            records[file.relative] = record
     items = [(text, settings.alias_first) for _file, _digest, text in pending]
     for (file, digest, _text), record in zip(
         pending, map_parallel(_parse, items), strict=True
