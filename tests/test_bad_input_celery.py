@@ -275,10 +275,6 @@ def joined(x):
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a name= built from a module constant is locked as its source text",
-)
 def test_constant_task_name_locked(
     tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -289,10 +285,6 @@ def test_constant_task_name_locked(
     assert sorted(locked["tasks"]) == ["proj.tasks.formatted", "proj.tasks.joined"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one computed task name switches off CEL102 for the whole project",
-)
 def test_constant_task_name_keeps_cel102(
     tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -382,7 +374,10 @@ def test_odd_task_code_indexed(
     assert outcome.out.splitlines() == [
         "proj/tasks.py:16:5: CEL102 beat_schedule entry 'gone' names task "
         "'proj.tasks.gone', which no module defines; did you mean 'proj.tasks.add'?",
-        "Found 1 finding (1 error).",
+        "proj/tasks.py:43:1: CEL101 send_task() of task 'proj.tasks.add': 3 "
+        "positional arguments given, at most 2; the task takes (x, y)",
+        "proj/tasks.py:44:1: CEL102 send_task() names task '', which no module defines",
+        "Found 3 findings (3 errors).",
     ]
     assert outcome.status == 1
 

@@ -41,9 +41,9 @@ from crucible_checks.parallel import MIN_PARALLEL_ITEMS, map_parallel
 from crucible_checks.project import Project
 from crucible_checks.python_source import parse_text, read_python
 
-#: Bump when the shape of `FileFacts` or of `StoredFacts.cached` changes, so
-#: old cache entries are dropped.
-SCAN_VERSION = 5
+#: Bump when what a scan reads from source, or the shape of `FileFacts` or of
+#: `StoredFacts.cached`, changes, so old cache entries are dropped.
+SCAN_VERSION = 6
 
 #: Source text from which fewer files than `MIN_PARALLEL_ITEMS` are still
 #: parsed in a process pool: `ast.parse` took 0.5 to 0.9 s for it on one core

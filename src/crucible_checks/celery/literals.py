@@ -54,6 +54,8 @@ def evaluate(node: ast.expr, names: Mapping[str, Value] | None = None) -> Value:
             return -operand  # type: ignore[operator]  # checked by _is_number
     if isinstance(node, ast.BinOp):
         return _binary(node, names)
+    if isinstance(node, ast.JoinedStr):
+        return _joined(node, names)
     if isinstance(node, ast.Call):
         return _call(node, names)
     return Expr(source_text(node))
@@ -94,13 +96,68 @@ def _binary(node: ast.BinOp, names: Mapping[str, Value]) -> Value:
             return left + right
         if isinstance(node.op, ast.Sub):
             return left - right
-    if (
-        isinstance(left, str)
-        and isinstance(right, str)
-        and isinstance(node.op, ast.Add)
-    ):
-        return left + right
+    if isinstance(node.op, ast.Add) and (_is_text(left) or _is_text(right)):
+        return _from_pieces([*_pieces(left), *_pieces(right)], node)
     return Expr(source_text(node))
+
+
+def _joined(node: ast.JoinedStr, names: Mapping[str, Value]) -> Value:
+    pieces: list[str | None] = []
+    for part in node.values:
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            pieces.append(part.value)
+        elif isinstance(part, ast.FormattedValue):
+            pieces.append(_formatted(part, names))
+        else:
+            pieces.append(None)
+    return _from_pieces(pieces, node)
+
+
+def _formatted(node: ast.FormattedValue, names: Mapping[str, Value]) -> str | None:
+    """Return the text of one ``{...}`` field of an f-string, or None when
+    it is known only at run time."""
+    if node.format_spec is not None or node.conversion not in (-1, ord("s")):
+        return None
+    value = evaluate(node.value, names)
+    if isinstance(value, str) or _is_number(value):
+        return str(value)
+    return None
+
+
+def _is_text(value: Value) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, Expr) and bool(value.known_parts)
+    )
+
+
+def _pieces(value: Value) -> list[str | None]:
+    """Split a string value into literal pieces, with None for each unknown one."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, Expr) or not value.known_parts:
+        return [None]
+    pieces: list[str | None] = [value.known_parts[0]]
+    for part in value.known_parts[1:]:
+        pieces += [None, part]
+    return pieces
+
+
+def _from_pieces(pieces: list[str | None], node: ast.expr) -> Value:
+    """Join the pieces into a string, or into an `Expr` that keeps the literal
+    text between the unknown pieces in ``known_parts``."""
+    parts = [""]
+    after_unknown = False
+    for piece in pieces:
+        if piece is None:
+            if not after_unknown:
+                parts.append("")
+            after_unknown = True
+        elif piece:
+            parts[-1] += piece
+            after_unknown = False
+    if len(parts) == 1:
+        return parts[0]
+    return Expr(source_text(node), tuple(parts))
 
 
 def _call(node: ast.Call, names: Mapping[str, Value]) -> Value:

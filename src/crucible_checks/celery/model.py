@@ -46,6 +46,10 @@ class Expr:
     """A value known only at run time, kept as its source text."""
 
     text: str
+    #: For a string joined from literal text and run-time values (an f-string
+    #: or ``+``), the literal pieces in order, with one unknown piece between
+    #: each two. Empty when no part of the value is known.
+    known_parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
