@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from crucible_checks.celery.appconfig import Route
 from crucible_checks.celery.base import IndexCheck, finding, info
+from crucible_checks.celery.computed_names import ComputedNames
 from crucible_checks.celery.index import TaskIndex
 from crucible_checks.celery.model import CallSite, Signature
 from crucible_checks.celery.settings import celery_settings
@@ -35,7 +36,9 @@ UNKNOWN_TASK = info(
     "A task name in send_task, signature or beat_schedule names no task.",
     "A message for a name no worker registers is dropped with 'Received "
     "unregistered task'. Names of tasks that other services define can be "
-    "listed in the `external-tasks` option; `celery.*` built-ins are known.",
+    "listed in the `external-tasks` option; `celery.*` built-ins are known. "
+    "A name that a task with a computed name (such as "
+    "`name=f'{settings.PREFIX}.evaluate'`) could register is not reported.",
     "app.send_task('app.tasks.evaluate')  # the task is app.tasks.evaluate_code",
     "app.send_task('app.tasks.evaluate_code')",
 )
@@ -44,7 +47,9 @@ DEAD_ROUTE = info(
     "unmatched-task-route",
     "A task_routes key matches no task.",
     "A route whose name or glob matches no task routes nothing; usually a task "
-    "was renamed or moved and its messages now go to the default queue.",
+    "was renamed or moved and its messages now go to the default queue. A "
+    "route that could match a computed task name is not reported, and with any "
+    "computed task name neither is a `re.compile` route.",
     "task_routes = {'app.task.*': {'queue': 'high'}}  # tasks live in app.tasks",
     "task_routes = {'app.tasks.*': {'queue': 'high'}}",
 )
@@ -111,20 +116,26 @@ def _missing(signature: Signature, given: int, keywords: tuple[str, ...]) -> str
     return None
 
 
-def _known(name: str, index: TaskIndex, external: tuple[str, ...]) -> bool:
+def _known(
+    name: str,
+    index: TaskIndex,
+    external: tuple[str, ...],
+    computed: ComputedNames,
+) -> bool:
     if name in index.names or name.startswith("celery."):
         return True
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in external)
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
+        return True
+    return computed.may_name(name)
 
 
 def unknown_names(
     project: Project, index: TaskIndex, check: CheckInfo
 ) -> Iterator[Finding]:
-    if index.has_dynamic_names:
-        return  # A name computed at run time may be any of these.
     external = celery_settings(project).external_tasks
+    computed = ComputedNames.of(index.tasks)
     for call in index.calls:
-        if call.by_name and not _known(call.target, index, external):
+        if call.by_name and not _known(call.target, index, external, computed):
             yield finding(
                 check,
                 call.path,
@@ -135,7 +146,7 @@ def unknown_names(
                 call.target,
             )
     for entry in index.config.beat_entries:
-        if not _known(entry.task, index, external):
+        if not _known(entry.task, index, external, computed):
             line, column = entry.position
             yield finding(
                 check,
@@ -156,12 +167,15 @@ def _suggestion(name: str, index: TaskIndex) -> str:
 def dead_routes(
     project: Project, index: TaskIndex, check: CheckInfo
 ) -> Iterator[Finding]:
-    if index.has_dynamic_names or not index.tasks:
+    if not index.tasks:
         return
     external = celery_settings(project).external_tasks
+    computed = ComputedNames.of(index.tasks)
     names = sorted(index.names)
     for route in index.config.routes:
-        if isinstance(route.key, str) and _known(route.key, index, external):
+        if isinstance(route.key, str) and _known(route.key, index, external, computed):
+            continue
+        if computed.may_route(route):
             continue
         if any(route.matches(name) for name in names):
             continue
