@@ -1,8 +1,8 @@
 """Matching task names against task names computed at run time.
 
 A task whose ``name=`` is built from run-time values, such as
-``f"{settings.PREFIX}.evaluate"``, registers a name that the index knows only
-in part: the literal pieces ``""`` and ``".evaluate"`` with an unknown piece
+``f"{settings.PREFIX}.evaluate"``, registers a name that the index records
+only in part: the literal pieces ``""`` and ``".evaluate"`` with an unknown piece
 between them. A referenced name or a route that could be such a name is not
 reported as unknown, while every other name is still checked. A name with no
 literal piece at all could be any name.
@@ -71,7 +71,7 @@ def _name_tokens(parts: tuple[str, ...]) -> list[object]:
 
 
 def _glob_tokens(glob: str) -> list[object]:
-    """Tokenize an `fnmatch` pattern; a ``[...]`` set counts as any character,
+    """Tokenize an `fnmatch` pattern. A ``[...]`` set counts as any character,
     so an overlap may be found where the set would exclude it."""
     tokens: list[object] = []
     index = 0
