@@ -331,7 +331,9 @@ def test_rabbitmq_priority_needs_max_priority(
             app.send_task(f"{module}.job", args=(priority,), priority=priority)
         worker = _child_worker(tmp_path, module, AMQP_URL, queue)
         try:
-            deadline = time.monotonic() + 10
+            # A prefork worker takes a few seconds to start on a loaded machine;
+            # the loop ends as soon as the three jobs are done.
+            deadline = time.monotonic() + 40
             while redis_client.llen(order_key) < 3 and time.monotonic() < deadline:
                 time.sleep(0.02)
         finally:
