@@ -79,10 +79,6 @@ def test_mv_keeps_bytes_of_bom_crlf_page(tmp_path: Path, cli: Cli) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs mv onto an existing folder rewrites links, then crashes",
-)
 def test_mv_onto_folder_changes_nothing(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path, {"index.md": "[[a]]\n", "a.md": "# A\n"})
     (root / "docs/sub.md").mkdir()
@@ -93,10 +89,6 @@ def test_mv_onto_folder_changes_nothing(tmp_path: Path, cli: Cli) -> None:
     assert _snapshot(root) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs mv below a file rewrites links, then crashes on mkdir",
-)
 def test_mv_below_file_changes_nothing(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path, {"index.md": "[[a]]\n", "a.md": "# A\n"})
     (root / "docs/notes").write_text("plain file\n")
@@ -107,10 +99,6 @@ def test_mv_below_file_changes_nothing(tmp_path: Path, cli: Cli) -> None:
     assert _snapshot(root) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs mv overwrites an existing file that .gitignore hides",
-)
 def test_mv_keeps_ignored_existing_file(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path, {"index.md": "[[a]]\n", "a.md": "# A\n"})
     _git(root, "init", "-q")
@@ -122,10 +110,6 @@ def test_mv_keeps_ignored_existing_file(tmp_path: Path, cli: Cli) -> None:
     assert (root / "docs/a.md").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs mv into an excluded folder leaves every link to the page dead",
-)
 def test_mv_into_excluded_folder_rejected(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path, {"index.md": "[[a]]\n", "a.md": "# A\n"})
     before = _snapshot(root)
@@ -134,10 +118,49 @@ def test_mv_into_excluded_folder_rejected(tmp_path: Path, cli: Cli) -> None:
     assert _snapshot(root) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs mv replaces a symlinked linking page with a regular file",
-)
+def test_mv_into_ignored_folder_rejected(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path, {"index.md": "[[a]]\n", "a.md": "# A\n"})
+    (root / ".gitignore").write_text("drafts/\n")
+    before = _snapshot(root)
+    outcome = _move(cli, root, "docs/a.md", "docs/drafts/a.md")
+    _assert_usage_error(outcome)
+    assert "docs/drafts/a.md is excluded from the checks" in outcome.err
+    assert _snapshot(root) == before
+
+
+def test_mv_rejects_linking_page_outside(tmp_path: Path, cli: Cli) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    root = write_vault(project, {"index.md": "[[old]] [[linker]]\n", "old.md": ""})
+    (tmp_path / "linker.md").write_text("[[old]]\n")
+    (root / "docs/linker.md").symlink_to(tmp_path / "linker.md")
+    before = _snapshot(root)
+    outcome = _move(cli, root, "docs/old.md", "docs/new.md")
+    _assert_usage_error(outcome)
+    assert "docs/linker.md leads to" in outcome.err
+    assert _snapshot(root) == before
+    assert (tmp_path / "linker.md").read_text() == "[[old]]\n"
+
+
+def test_mv_interrupted_removes_new_folder(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_vault(tmp_path, {"index.md": "[[old]]\n", "old.md": "# Old\n"})
+    before = _snapshot(root)
+    write_atomic = atomic.write_atomic
+
+    def interrupted(path: Path, data: bytes, durable: bool = True) -> None:
+        write_atomic(path, data, durable)
+        if path.name == "new.md":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic, "write_atomic", interrupted)
+    outcome = _move(cli, root, "docs/old.md", "docs/sub/new.md")
+    assert outcome.status == 130
+    assert _snapshot(root) == before
+    assert not (root / "docs/sub").exists()
+
+
 def test_mv_keeps_symlinked_page(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path, {"index.md": "[[old]] [[linker]]\n", "old.md": ""})
     (root / "shared").mkdir()
@@ -149,10 +172,6 @@ def test_mv_keeps_symlinked_page(tmp_path: Path, cli: Cli) -> None:
     assert (root / "shared/linker.md").read_text() == "[[new]]\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an interrupted docs mv leaves some links rewritten, the page unmoved",
-)
 def test_mv_interrupted_changes_nothing(
     tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,10 +199,6 @@ def test_mv_interrupted_changes_nothing(
 # docs mv: names that links cannot spell as they are
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs mv to a name with # | ]] or a newline writes dead wiki links",
-)
 @pytest.mark.parametrize("name", ["C# notes", "a|b", "a]]b", "line\nbreak"])
 def test_mv_to_unlinkable_name_rejected(tmp_path: Path, cli: Cli, name: str) -> None:
     root = write_vault(tmp_path, {"index.md": "[[old]] [[old|shown]]\n", "old.md": ""})

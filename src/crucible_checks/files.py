@@ -171,6 +171,24 @@ class Walker:
                 return True
         return False
 
+    def is_skipped(self, path: Path) -> bool:
+        """Return whether a walk from the project root would skip ``path``.
+
+        Besides the exclude patterns, this reads the ``.gitignore`` files of
+        the folders on the way, so it works for a path not yet created too.
+        """
+        parts = self._relative(path).split("/")
+        specs = self._with_gitignore(self._root_text, "", ())
+        for depth in range(1, len(parts) + 1):
+            relative = "/".join(parts[:depth])
+            is_dir = depth < len(parts) or path.is_dir()
+            if self._is_excluded(parts[depth - 1], relative, is_dir, specs):
+                return True
+            if is_dir:
+                folder = os.path.join(self._root_text, relative)
+                specs = self._with_gitignore(folder, relative, specs)
+        return False
+
     def _walk_root(self, start: Path) -> Iterator[SourceFile]:
         if not start.exists():
             raise ConfigError(

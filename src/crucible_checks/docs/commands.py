@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Protocol
 
 from crucible_checks.docs.graph_commands import GRAPH_ACTIONS
-from crucible_checks.docs.move import apply_move, plan_move
+from crucible_checks.docs.move import plan_move
+from crucible_checks.docs.move_files import prepare_move, write_move
 from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.docs.wanted import wanted_pages
 from crucible_checks.errors import UsageError
+from crucible_checks.files import DEFAULT_EXCLUDE, Walker
 from crucible_checks.run import RunOptions, build_project
 from crucible_checks.session import Session
 
@@ -74,14 +76,24 @@ class MoveAction:
         )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
-        root = session.config.root
+        config = session.config
+        root = config.root
         vault = load_vault(session)
         plan = plan_move(vault, _relative(root, args.old), _relative(root, args.new))
+        walker = Walker(
+            root,
+            exclude=[
+                *(DEFAULT_EXCLUDE if config.exclude is None else config.exclude),
+                *config.extend_exclude,
+            ],
+            respect_gitignore=config.respect_gitignore,
+        )
+        prepared = prepare_move(root, walker, config.roots, plan)
         for path, edits in sorted(plan.edits.items()):
             for edit in edits:
                 print(f"{path}: {edit.replacement}")
         if not args.dry_run:
-            apply_move(root, plan)
+            write_move(prepared)
         verb = "would move" if args.dry_run else "moved"
         print(
             f"{verb} {plan.old} to {plan.new}; {plan.link_count} links rewritten "

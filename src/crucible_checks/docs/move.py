@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
-from crucible_checks.atomic import write_text_atomic
 from crucible_checks.docs.records import WIKI
 from crucible_checks.docs.renames import relative_target
 from crucible_checks.docs.resolve import ATTACHMENT, EXTERNAL, OUTSIDE, PAGE
 from crucible_checks.docs.vault import Vault
 from crucible_checks.errors import UsageError
 from crucible_checks.findings import Edit
+
+#: Character sequences of the wiki link syntax, which a linked name cannot contain.
+_WIKI_SYNTAX = ("#", "|", "[", "]]")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ def plan_move(vault: Vault, old: str, new: str) -> MovePlan:
                 continue
             if link.kind == WIKI:
                 replacement = _wiki_replacement(vault, new, new_name, link.target)
+                _check_wiki_name(new, replacement)
             else:
                 folder = posixpath.dirname(new if source == old else source)
                 replacement = relative_target(folder, new, link.target)
@@ -54,24 +57,12 @@ def plan_move(vault: Vault, old: str, new: str) -> MovePlan:
     return MovePlan(old, new, dict(edits))
 
 
-def apply_move(root: Path, plan: MovePlan) -> None:
-    """Write the rewritten files, then the moved page, each file atomically."""
-    for path, edits in sorted(plan.edits.items()):
-        if path != plan.old and edits:
-            write_text_atomic(root / path, _edited(root / path, edits))
-    moved = _edited(root / plan.old, plan.edits.get(plan.old, []))
-    write_text_atomic(root / plan.new, moved)
-    (root / plan.old).unlink()
-
-
-def _edited(path: Path, edits: list[Edit]) -> str:
-    text = path.read_bytes().decode("utf-8", "surrogateescape")
-    for edit in sorted(edits, key=lambda edit: edit.start, reverse=True):
-        text = text[: edit.start] + edit.replacement + text[edit.end :]
-    return text
-
-
 def _validate(vault: Vault, old: str, new: str) -> None:
+    if any(unicodedata.category(char) == "Cc" for char in new):
+        raise UsageError(
+            f"docs mv: {new!r} contains a line break or control character; "
+            "choose a name without one"
+        )
     if old not in vault.pages:
         raise UsageError(f"docs mv: {old} is not a page under the docs root")
     if not vault.pages[old].readable:
@@ -82,6 +73,17 @@ def _validate(vault: Vault, old: str, new: str) -> None:
         raise UsageError(f"docs mv: {new} must end with .md")
     if vault.settings.docs_path(new) is None or new.startswith("../"):
         raise UsageError(f"docs mv: {new} is outside the docs root")
+
+
+def _check_wiki_name(new: str, name: str) -> None:
+    """Raise `UsageError` if a wiki link cannot spell ``name``: ``#`` starts
+    a heading, ``|`` the shown text, and ``[`` or ``]]`` end the link."""
+    for part in _WIKI_SYNTAX:
+        if part in name:
+            raise UsageError(
+                f"docs mv: wiki links cannot name {new}, because {part!r} in a "
+                "wiki link is syntax; choose a name without # | [ or ]]"
+            )
 
 
 def _new_wiki_name(vault: Vault, old: str, new: str) -> str:
