@@ -323,8 +323,10 @@ STALE_BACKLINKS = CheckInfo(
         "`<!-- crucible-checks:backlinks:end -->` at the end of the page, or as one "
         'JSON index (docs option `backlinks = "json"`). When links change, the '
         "section or index no longer matches; this check reports it. Pages without "
-        "a section are not reported. `run --fix` rewrites only the stale sections, "
-        "leaving every other byte of the page as it was."
+        "a section are not reported. A page with several sections is reported "
+        "too, because the commands keep only the last one up to date. `run --fix` "
+        "rewrites only the stale sections and deletes all but the last, leaving "
+        "every other byte of the page as it was."
     ),
     bad_example=(
         "<!-- crucible-checks:backlinks:begin -->\n## Backlinks\n\n"
