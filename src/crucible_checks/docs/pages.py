@@ -12,7 +12,7 @@ from crucible_checks.project import Project
 
 CACHE_NAMESPACE = "docs-pages"
 #: Raise when `PageRecord` or the parser changes, so old cache entries are dropped.
-RECORD_VERSION = 4
+RECORD_VERSION = 5
 
 
 def read_records(project: Project, settings: DocsSettings) -> dict[str, PageRecord]:

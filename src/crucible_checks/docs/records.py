@@ -73,7 +73,7 @@ class Heading(NamedTuple):
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRecord:
     """Everything the docs checks need from one page, read from its text alone."""
 

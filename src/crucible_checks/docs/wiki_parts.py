@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import NamedTuple
 
 
@@ -19,10 +20,12 @@ def split_wiki_link(inner: str, inner_start: int, alias_first: bool) -> WikiPart
     """Split ``inner`` at the first unescaped ``|``, then the page part at ``#``.
 
     ``alias_first`` reads ``[[shown|Page]]`` instead of ``[[Page|shown]]``.
+    Targets are interned: a vault names each page from several pages, and one
+    string object per name keeps 50k-page vaults smaller.
     """
     if "|" not in inner and "#" not in inner:
         lead = len(inner) - len(inner.lstrip())
-        return WikiParts(inner.strip(), None, None, inner_start + lead)
+        return WikiParts(sys.intern(inner.strip()), None, None, inner_start + lead)
     pipe = first_unescaped_pipe(inner)
     if pipe < 0:
         part, part_start, alias = inner, inner_start, None
@@ -34,7 +37,7 @@ def split_wiki_link(inner: str, inner_start: int, alias_first: bool) -> WikiPart
     page, _, fragment = part.partition("#")
     lead = len(page) - len(page.lstrip())
     return WikiParts(
-        page.strip(),
+        sys.intern(page.strip()),
         fragment.strip() if "#" in part else None,
         alias.strip() if alias is not None else None,
         part_start + lead,
