@@ -37,9 +37,9 @@ UNREADABLE_FILE = "CC002"
 
 #: First-generation threshold of the cyclic garbage collector during a run. A
 #: run keeps hundreds of thousands of objects (page records, cache entries) and
-#: makes few reference cycles, so at Python's default of 700 allocations the
-#: collector rescans them again and again: about a quarter of a warm run on
-#: 10k pages.
+#: makes few reference cycles. At Python's default of 700 allocations the
+#: collector rescans them again and again, which took about a quarter of a warm
+#: run on 10k pages.
 GC_THRESHOLD = 50_000
 
 Progress = Callable[[str], None]
@@ -153,23 +153,12 @@ def build_project(session: Session, options: RunOptions) -> Project:
     """Walk the roots and the paths given, once, and describe what to report on."""
     config = session.config
     root = config.root
-    explicit = [
-        path if path.is_absolute() else Path.cwd() / path for path in options.paths
-    ]
-    for path in explicit:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder")
-    try:
-        walker = Walker(
-            root,
-            exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
-            respect_gitignore=config.respect_gitignore,
-        )
-    except ConfigError as error:
-        raise ConfigError(f"{config.source}: {error}") from error
+    explicit = _explicit_paths(options.paths)
+    walker = _walker(session)
     whole_project = not explicit or any(path.resolve() == root for path in explicit)
     if options.force_exclude:
         explicit = [path for path in explicit if not walker.is_excluded(path.resolve())]
+
     roots = [root / name for name in config.roots]
     files = walker.walk([*roots, *(path.resolve() for path in explicit)])
     files = _keep_source(files, root, options.file_source or config.file_source)
@@ -182,6 +171,27 @@ def build_project(session: Session, options: RunOptions) -> Project:
         pluginmanager=session.host.pluginmanager,
         walk_problems=list(walker.problems),
     )
+
+
+def _explicit_paths(paths: Sequence[Path]) -> list[Path]:
+    """Return the paths given on the command line, absolute, or raise if missing."""
+    explicit = [path if path.is_absolute() else Path.cwd() / path for path in paths]
+    for path in explicit:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    return explicit
+
+
+def _walker(session: Session) -> Walker:
+    config = session.config
+    try:
+        return Walker(
+            config.root,
+            exclude=[*_base_exclude(config.exclude), *config.extend_exclude],
+            respect_gitignore=config.respect_gitignore,
+        )
+    except ConfigError as error:
+        raise ConfigError(f"{config.source}: {error}") from error
 
 
 def _keep_source(files: list[SourceFile], root: Path, source: str) -> list[SourceFile]:
