@@ -9,12 +9,14 @@ thread with it, so tests of time limits or crashes use the child worker, a
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from crucible_checks.parity.errors import ServiceStartError
 from crucible_checks.parity.processes import log_tail, spawn, stop
 
 READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+_worker_numbers = itertools.count(1)
 
 
 def configure_app(app: Any, broker_url: str, backend_url: str) -> None:
@@ -45,8 +49,28 @@ class ThreadWorker:
     thread: threading.Thread
 
     def stop(self) -> None:
-        self.controller.stop(in_sighandler=False, exitcode=0)
-        self.thread.join(10)
+        """Stop the worker from its own thread and wait for the thread to end.
+
+        A stop called from this thread would close the broker channels here
+        while the worker thread reads the same connection, and either thread
+        may then take the reply the other waits for (a RabbitMQ cancel-ok, a
+        Redis BRPOP reply), which hangs the stop.
+        """
+        hub = self.controller.hub
+        if hub is not None and self.thread.is_alive():
+            hub.call_soon(_raise_worker_shutdown)
+            self.thread.join(STOP_TIMEOUT)
+        if self.thread.is_alive():
+            # No event loop, or it did not run the shutdown in time.
+            self.controller.stop(in_sighandler=False, exitcode=0)
+            self.thread.join(STOP_TIMEOUT)
+
+
+def _raise_worker_shutdown() -> None:
+    """Shut the worker down from inside its event loop, as a SIGTERM would."""
+    from celery.exceptions import WorkerShutdown
+
+    raise WorkerShutdown(0)
 
 
 @dataclass
@@ -77,24 +101,16 @@ def start_thread_worker(
     app.finalize()
     app.set_current()
     app.set_default()
-    controller = Controller(
-        app=app,
-        queues=list(queues),
-        pool_cls=pool,
-        concurrency=concurrency,
-        hostname=f"parity-{os.getpid()}-{threading.get_ident()}@localhost",
-        without_heartbeat=True,
-        without_mingle=True,
-        without_gossip=True,
-        loglevel="WARNING",
-    )
+    with _own_event_loop():
+        controller = _controller(Controller, app, queues, concurrency, pool)
     thread = threading.Thread(
         target=controller.start, name="celery-worker", daemon=True
     )
     thread.start()
     worker = ThreadWorker(app, tuple(queues), controller, thread)
     if not ready.wait(READY_TIMEOUT):
-        worker.stop()
+        worker.controller.stop(in_sighandler=False, exitcode=0)
+        thread.join(STOP_TIMEOUT)
         raise ServiceStartError(
             f"Celery worker for queues {', '.join(queues)} was not ready within "
             f"{READY_TIMEOUT:g} s; check that the broker {app.conf.broker_url} answers"
@@ -105,6 +121,44 @@ def start_thread_worker(
 
     _set_task_join_will_block(False)
     return worker
+
+
+def _controller(
+    controller_class: type[Any],
+    app: Any,
+    queues: Sequence[str],
+    concurrency: int,
+    pool: str,
+) -> Any:
+    return controller_class(
+        app=app,
+        queues=list(queues),
+        pool_cls=pool,
+        concurrency=concurrency,
+        hostname=f"parity-{os.getpid()}-{next(_worker_numbers)}@localhost",
+        without_heartbeat=True,
+        without_mingle=True,
+        without_gossip=True,
+        loglevel="WARNING",
+    )
+
+
+@contextmanager
+def _own_event_loop() -> Iterator[None]:
+    """Give the worker built inside a kombu event loop of its own.
+
+    Celery's worker takes the process-wide current loop when there is one,
+    so two thread workers would share a loop, and a shutdown sent to one
+    could run in the other's thread.
+    """
+    from kombu.asynchronous import get_event_loop, set_event_loop
+
+    saved = get_event_loop()
+    set_event_loop(None)
+    try:
+        yield
+    finally:
+        set_event_loop(saved)
 
 
 def start_child_worker(
