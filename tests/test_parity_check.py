@@ -116,3 +116,23 @@ def test_par001_stops_waiting_after_unpopped_job(shipped, capsys):
         ]
     ]
     assert lines[7] == "Found 7 findings (7 errors)."
+
+
+def test_par001_rejects_app_that_is_not_celery(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.crucible-checks.parity]\n"
+        'celery-app = "os:path"\n'
+        'legacy-worker = "os:getpid"\n'
+        'legacy-queue = "jobs"\n'
+        'result-key = "result:{job_id}"\n'
+        'task = "tasks.evaluate"\n'
+        'task-args = ["code"]\n'
+        'cases = "cases.toml"\n'
+    )
+    (tmp_path / "cases.toml").write_text('[[case]]\ncode = "1"\n')
+    assert main(["run", str(tmp_path), "--select", "PAR001"]) == 2
+    assert capsys.readouterr().err == (
+        "crucible-checks: error: plugin 'parity': celery-app 'os:path' is a "
+        "module, not a Celery app; point it at the Celery() instance, for "
+        "example 'app:app'\n"
+    )

@@ -260,15 +260,26 @@ def _rabbitmq_reachable() -> bool:
         return False
 
 
-def test_rabbitmq_broker_parity():
+BROKER_TEST = """
+def test_worker_broker(parity_celery_worker):
+    connection = parity_celery_worker.controller.consumer.connection
+    assert connection.transport.driver_type == "amqp"
+"""
+
+
+def test_rabbitmq_broker_parity(tmp_path):
     skip_unless(_rabbitmq_reachable(), "RabbitMQ is not listening on 127.0.0.1:5672")
+    project = _copy(FIXED, tmp_path / "rabbitmq")
+    (project / "tests" / "test_broker.py").write_text(BROKER_TEST)
     result = _pytest(
-        FIXED,
+        project,
         "-q",
         "--parity-broker",
         "rabbitmq",
         "-k",
-        "test_case_parity and addition",
+        "(test_case_parity and addition) or test_worker_broker",
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
     assert "1 cases, 1 equal, 0 different" in result.stdout

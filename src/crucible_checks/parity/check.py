@@ -19,7 +19,7 @@ from crucible_checks.findings import Finding
 from crucible_checks.parity.cases import ParityCase, load_cases
 from crucible_checks.parity.celery_worker import configure_app, start_thread_worker
 from crucible_checks.parity.errors import ParityError
-from crucible_checks.parity.imports import add_import_paths, resolve
+from crucible_checks.parity.imports import add_import_paths, resolve_celery_app
 from crucible_checks.parity.legacy_worker import start_legacy_worker
 from crucible_checks.parity.redis_server import start_redis
 from crucible_checks.parity.runner import ParityRunner
@@ -27,6 +27,7 @@ from crucible_checks.parity.spec import ParitySpec
 from crucible_checks.project import Project
 
 CODE = "PAR001"
+CELERY_URL_VARIABLES = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
 
 
 class ParityCheck:
@@ -123,10 +124,11 @@ def _services(
         server = start_redis(folder / "redis")
         stack.callback(server.stop)
         url = f"{server.url}/0"
-        names = [str(name) for name in _list(settings["url-env"])]
+        # Celery reads its two variables before its own settings.
+        names = [*_list(settings["url-env"]), *CELERY_URL_VARIABLES]
         stack.enter_context(_environment(dict.fromkeys(names, url)))
         paths = add_import_paths(project.root, _list(settings["import-paths"]))
-        app = resolve(str(settings["celery-app"]), "Celery app")
+        app = resolve_celery_app(str(settings["celery-app"]))
         configure_app(app, url, url)
         worker = start_thread_worker(app, [spec.task_queue])
         stack.callback(worker.stop)

@@ -28,7 +28,11 @@ from crucible_checks.parity.celery_worker import (
 )
 from crucible_checks.parity.dual_write import DualWriteReport, verify_dual_write
 from crucible_checks.parity.errors import ParityError, ParityTimeout
-from crucible_checks.parity.imports import add_import_paths, resolve
+from crucible_checks.parity.imports import (
+    add_import_paths,
+    resolve,
+    resolve_celery_app,
+)
 from crucible_checks.parity.legacy_worker import LegacyWorker, start_legacy_worker
 from crucible_checks.parity.options import PARITY_OPTIONS
 from crucible_checks.parity.redis_server import start_redis
@@ -40,6 +44,8 @@ from crucible_checks.selection import family_options
 STATS_KEY = pytest.StashKey[dict[str, TaskStats]]()
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
 REDIS_URL_ENV = "CRUCIBLE_PARITY_REDIS_URL"
+BROKER_ENV = "CELERY_BROKER_URL"
+BACKEND_ENV = "CELERY_RESULT_BACKEND"
 WORKER_OUTPUT_KEY = "crucible_parity_stats"
 # Keys that kombu's Redis transport keeps for queue bindings; deleting them
 # between tests would leave a running worker's queues unbound.
@@ -136,11 +142,22 @@ def parity_redis(parity_redis_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def parity_broker_url(pytestconfig: pytest.Config, parity_redis_url: str) -> str:
-    """Broker URL of the Celery app: the test Redis, or RabbitMQ when chosen."""
+def parity_broker_url(
+    pytestconfig: pytest.Config, parity_redis_url: str
+) -> Iterator[str]:
+    """Broker URL of the Celery app: the test Redis, or RabbitMQ when chosen.
+
+    Celery reads $CELERY_BROKER_URL and $CELERY_RESULT_BACKEND before its
+    own settings, so both are set to the test services for the session.
+    """
+    url = parity_redis_url
     if _setting(pytestconfig, "broker") == "rabbitmq":
-        return _setting(pytestconfig, "amqp_url")
-    return parity_redis_url
+        url = _setting(pytestconfig, "amqp_url")
+    values = {BROKER_ENV: url, BACKEND_ENV: parity_redis_url}
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    yield url
+    _restore_environment(saved)
 
 
 @pytest.fixture(scope="session")
@@ -153,7 +170,10 @@ def parity_celery_app(
     reference = str(parity_options["celery-app"])
     if not reference:
         pytest.fail("set celery-app in [tool.crucible-checks.parity]", pytrace=False)
-    app = _resolve_or_fail(reference, "Celery app")
+    try:
+        app = resolve_celery_app(reference)
+    except ParityError as error:
+        pytest.fail(str(error), pytrace=False)
     configure_app(app, parity_broker_url, parity_redis_url)
     return app
 

@@ -40,3 +40,16 @@ def resolve(reference: str, what: str) -> Any:
         raise ParityError(
             f"{what} {reference!r}: module {module_name!r} has no {attribute!r}"
         ) from None
+
+
+def resolve_celery_app(reference: str) -> Any:
+    """Import ``module:attribute`` and check that it is a Celery app."""
+    from celery import Celery
+
+    app = resolve(reference, "Celery app")
+    if not isinstance(app, Celery):
+        raise ParityError(
+            f"celery-app {reference!r} is a {type(app).__name__}, not a Celery "
+            "app; point it at the Celery() instance, for example 'app:app'"
+        )
+    return app

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from crucible_checks.parity.celery_worker import configure_app
-from crucible_checks.parity.imports import resolve
+from crucible_checks.parity.imports import resolve_celery_app
 from crucible_checks.parity.processes import _die_with_parent
 
 
@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> None:
     arguments = _parse(argv)
     from celery import signals
 
-    app = resolve(arguments.app, "Celery app")
+    # Celery reads these variables before its own settings.
+    os.environ["CELERY_BROKER_URL"] = arguments.broker
+    os.environ["CELERY_RESULT_BACKEND"] = arguments.backend
+    app = resolve_celery_app(arguments.app)
     configure_app(app, arguments.broker, arguments.backend)
     ready_file = Path(arguments.ready_file)
 
