@@ -1,4 +1,4 @@
-"""The line scan of plain pages gives the record markdown-it gives."""
+"""The line scan of plain pages gives the record and prose markdown-it gives."""
 
 from __future__ import annotations
 
@@ -7,10 +7,15 @@ from hypothesis import strategies as st
 
 from crucible_checks.docs.parser import parse_markdown_page, parse_page
 from crucible_checks.docs.plain_pages import read_plain_page
+from crucible_checks.docs.plain_prose import read_plain_prose
+from crucible_checks.docs.prose import read_prose
 from crucible_checks.docs.records import WIKI, Heading, Link
 
 WORDS = st.sampled_from(
-    ["Queue", "retry", "Ünïcode", "a", "x1", "C#", "can't", "-", "*", "_", "!", "|"]
+    [
+        *("Queue", "retry", "Ünïcode", "a", "x1", "C#", "can't", "-", "*", "_"),
+        *("!", "|", "http://x.org/a", "www.b.io", " ", "  ", "1.", "2)"),
+    ]
 )
 NAMES = st.sampled_from(
     ["Page", "Topic 12 Queue", " spaced ", "a/b", "../up", "x.md", "img.png", ""]
@@ -81,7 +86,7 @@ def lines(draw: st.DrawFn) -> str:
     if kind == 0:
         return "#" * draw(st.integers(1, 6)) + " " + words
     if kind == 1:
-        marker = draw(st.sampled_from(["- ", "* ", "+ ", "1. ", "2) "]))
+        marker = draw(st.sampled_from(["- ", "* ", "+ ", "1. ", "2) ", "3. "]))
         return f"{marker}{words} {link} {words}".rstrip()
     if kind == 2:
         return f"{words} {link}{draw(st.sampled_from(['', link, ' end']))}"
@@ -128,3 +133,30 @@ def test_plain_reader_declines_markup() -> None:
     for text in ("> [[Quote]]\n", "[a](b.md)\n", "    [[Code]]\n", "Title\n---\n"):
         assert read_plain_page(text) is None
         assert parse_page(text) == parse_markdown_page(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(PAGES)
+def test_plain_prose_matches_markdown_it(text: str) -> None:
+    plain = read_plain_prose(text)
+    if plain is not None:
+        assert plain == read_prose(text)
+
+
+def test_plain_prose_of_list_and_paragraph() -> None:
+    text = (
+        "# Title\n\n- See [[Page|the page]] at http://x.org  \nmore  \n2. two\n\n"
+        "Text\n3. three\n"
+    )
+    prose = read_plain_prose(text)
+    assert prose is not None
+    assert [(run.line, run.column, run.text) for run in prose.runs] == [
+        (3, 3, "See "),
+        (3, 24, " at "),
+        (4, 1, "more"),
+        (5, 4, "two"),
+        (7, 1, "Text"),
+        (8, 1, "3. three"),
+    ]
+    assert prose.words == 10
+    assert prose == read_prose(text)

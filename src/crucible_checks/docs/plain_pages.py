@@ -11,8 +11,8 @@ the caller then parses the page with markdown-it:
   section markers, and tabs, carriage returns, control characters and
   whitespace other than spaces anywhere;
 - an indented line, a line of only ``-*_=+`` and spaces (thematic break,
-  setext underline, front matter, empty list item), a table delimiter row,
-  and a line starting with ``|``;
+  setext underline, front matter, empty list item), an empty ordered list
+  item, a table delimiter row, and a line starting with ``|``;
 - a ``#`` line that is not a plain ATX heading (1-6 ``#``, one space, text
   without ``#``, brackets or inline markup), and a list item whose text does
   not start with a letter, ``[``, ``!``, ``(`` or a quote;
@@ -43,7 +43,7 @@ _CLOSING_FENCE = re.compile(r" {0,3}(`{3,}) *\Z")
 _HEADING = re.compile(r"(#{1,6}) ([^#\[\]<`*_\\&~!{}]*)\Z")
 _LIST_ITEM = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)]) ")
 _LIST_TEXT_START = re.compile(r"[^\W\d_]|[\[!(\"']")
-_MARKER_LINE = re.compile(r"[-*_=+ ]*\Z")
+_MARKER_LINE = re.compile(r"[-*_=+ ]*\Z|[0-9]{1,9}[.)] *\Z")
 _DELIMITER_ROW = re.compile(r"[-|: ]*-[-|: ]*\Z")
 _WIKI_LINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")
 _BRACKET = re.compile(r"[\[\]]")
@@ -51,18 +51,10 @@ _BRACKET = re.compile(r"[\[\]]")
 
 def read_plain_page(text: str, alias_first: bool = False) -> PageRecord | None:
     """Return the record of a plain page, or None when markdown-it must read it."""
-    if (
-        text.startswith("\ufeff")
-        or MARKER_PREFIX in text
-        or _UNSUPPORTED_ANYWHERE.search(text)
-    ):
+    scanned = scan_plain_page(text)
+    if scanned is None:
         return None
-    prose = _blank_fences(text) if "```" in text else text
-    if prose is None or _UNSUPPORTED_TEXT.search(prose):
-        return None
-    headings = _headings(prose.split("\n"))
-    if headings is None or _BRACKET.search(_WIKI_LINK.sub("", prose)):
-        return None
+    prose, headings = scanned
     slugger = GithubSlugger()
     anchored = [
         Heading(level, content, slugger.slug(content), line)
@@ -76,6 +68,24 @@ def read_plain_page(text: str, alias_first: bool = False) -> PageRecord | None:
         block_ids=frozenset(),
         links=tuple(_wiki_links(prose, alias_first)),
     )
+
+
+def scan_plain_page(text: str) -> tuple[str, list[tuple[int, str, int]]] | None:
+    """Return the page with its code blocks blanked and ``(level, text, line)``
+    of each heading, or None when the page is not plain."""
+    if (
+        text.startswith("\ufeff")
+        or MARKER_PREFIX in text
+        or _UNSUPPORTED_ANYWHERE.search(text)
+    ):
+        return None
+    prose = _blank_fences(text) if "```" in text else text
+    if prose is None or _UNSUPPORTED_TEXT.search(prose):
+        return None
+    headings = _headings(prose.split("\n"))
+    if headings is None or _BRACKET.search(_WIKI_LINK.sub("", prose)):
+        return None
+    return prose, headings
 
 
 def _blank_fences(text: str) -> str | None:
