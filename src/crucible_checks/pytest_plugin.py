@@ -61,6 +61,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="comma-separated check codes, prefixes or names to run instead of "
         "the config's selection",
     )
+    group.addoption(
+        "--crucible-extend-select",
+        metavar="CODES",
+        help="comma-separated check codes, prefixes or names to run on top of "
+        "the selection, such as PAR001, which is off by default",
+    )
     parser.addini(
         "crucible",
         type="bool",
@@ -79,6 +85,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         help="check codes, prefixes or names to run instead of the config's",
     )
+    parser.addini(
+        "crucible_extend_select",
+        type="args",
+        default=[],
+        help="check codes, prefixes or names to run on top of the selection",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -90,6 +102,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config_file=_config_file(config),
         select=_select(config),
         cache=cache,
+        extend_select=_codes(config, "crucible_extend_select") or [],
     )
     is_xdist_worker = hasattr(config, "workerinput")
     if cache is not None and not is_xdist_worker:
@@ -108,10 +121,15 @@ def _config_file(config: pytest.Config) -> Path | None:
 
 
 def _select(config: pytest.Config) -> list[str] | None:
-    option = config.getoption("crucible_select")
+    return _codes(config, "crucible_select")
+
+
+def _codes(config: pytest.Config, name: str) -> list[str] | None:
+    """Read a list of check codes from option ``name``, else from the ini."""
+    option = config.getoption(name)
     if option:
         return [code.strip() for code in option.split(",") if code.strip()]
-    ini: list[str] = config.getini("crucible_select")
+    ini: list[str] = config.getini(name)
     codes = [code.strip() for value in ini for code in value.split(",")]
     return [code for code in codes if code] or None
 

@@ -65,10 +65,12 @@ class RunState:
         config_file: Path | None,
         select: list[str] | None,
         cache: Cache | None,
+        extend_select: Sequence[str] = (),
     ) -> None:
         self.start = start
         self.config_file = config_file
         self.select = select
+        self.extend_select = list(extend_select)
         self.cache = cache
         self._session: Session | None = None
         self._plan: Plan | None = None
@@ -90,16 +92,19 @@ class RunState:
             infos = self._session.host.infos
             where = "--crucible-select or the crucible_select ini option"
             validate_selectors(self.select or (), infos, where, UsageError)
+            where = "--crucible-extend-select or the crucible_extend_select ini option"
+            validate_selectors(self.extend_select, infos, where, UsageError)
             options = self.options()
             checks = choose_checks(self._session, options)
             project = build_project(self._session, options)
-            self._plan = _make_plan(self._session, checks, project, self.select)
+            selection = [self.select, self.extend_select]
+            self._plan = _make_plan(self._session, checks, project, selection)
         return self._plan
 
     def options(self) -> RunOptions:
         from crucible_checks.run import RunOptions
 
-        return RunOptions(select=self.select)
+        return RunOptions(select=self.select, extend_select=self.extend_select)
 
     def findings(self) -> list[Finding]:
         """Run the library for the first item that needs findings, and keep them.
