@@ -160,6 +160,24 @@ def test_worker_never_answering_names_queue_and_task(tmp_path):
     assert "Retry limit exceeded" not in result.stderr
 
 
+SAME_ID_TEST = """
+def test_same_job_id(queue_parity):
+    cases = [{"eval_id": "same", "code": f"{n} + 1", "language": "arith"}
+             for n in range(6)]
+    outcomes = queue_parity.run_many(cases, in_flight=8)
+    assert [o.legacy["output"] for o in outcomes] == [1, 2, 3, 4, 5, 6]
+    assert [o.celery["output"] for o in outcomes] == [1, 2, 3, 4, 5, 6]
+"""
+
+
+def test_cases_with_same_job_id_take_turns(tmp_path):
+    project = _copy(FIXED, tmp_path / "same-id")
+    (project / "tests" / "test_same_id.py").write_text(SAME_ID_TEST)
+    result = _pytest(project, "-q", "tests/test_same_id.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 cases, 6 equal, 0 different" in result.stdout
+
+
 def test_legacy_function_that_raises_fails_test(tmp_path):
     project = _copy(FIXED, tmp_path / "raises")
     worker = project / "app" / "legacy_worker.py"

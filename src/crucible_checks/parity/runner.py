@@ -135,7 +135,11 @@ class ParityRunner:
         finished: list[Flight] = []
         delay = FIRST_POLL_DELAY
         while waiting or active:
-            while waiting and len(active) < in_flight:
+            while (
+                waiting
+                and len(active) < in_flight
+                and not self._shares_result_key(waiting[0][1], active)
+            ):
                 active.append(self._launch(*waiting.popleft()))
             arrived = self._poll(active)
             finished.extend(flight for flight in active if flight.done)
@@ -148,6 +152,12 @@ class ParityRunner:
             delay = min(delay * 2, MAX_POLL_DELAY)
         finished.sort(key=lambda flight: flight.index)
         return finished
+
+    def _shares_result_key(self, job: Job, active: list[Flight]) -> bool:
+        """Tell whether a job in flight stores its legacy result under the same
+        key, as two cases with the same job id do; the job then waits its turn."""
+        key = self._result_key(job)
+        return any(flight.legacy_key == key for flight in active)
 
     def _launch(self, index: int, job: Job) -> Flight:
         missing = [name for name in self.spec.task_args if name not in job]
