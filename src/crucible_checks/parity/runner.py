@@ -154,8 +154,10 @@ class ParityRunner:
         return finished
 
     def _shares_result_key(self, job: Job, active: list[Flight]) -> bool:
-        """Tell whether a job in flight stores its legacy result under the same
-        key, as two cases with the same job id do; the job then waits its turn."""
+        """Tell whether a job in flight uses the legacy result key of ``job``.
+
+        Two cases with the same job id share a key, so the second waits.
+        """
         key = self._result_key(job)
         return any(flight.legacy_key == key for flight in active)
 
