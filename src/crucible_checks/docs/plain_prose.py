@@ -21,12 +21,12 @@ import re
 
 from crucible_checks.docs.plain_pages import scan_plain_page
 from crucible_checks.docs.prose import (
-    _URL,
+    URL,
     WORD,
     PageProse,
     Prose,
-    _gaps,
-    _link_lines,
+    gaps,
+    link_lines,
 )
 from crucible_checks.docs.source_map import SourceText
 
@@ -53,7 +53,7 @@ def read_plain_prose(text: str) -> PageProse | None:
             if index == len(paragraph) - 1:
                 content = content.rstrip(" ")
             words += _scan_line((number, offset, column, content), runs)
-    return PageProse(words, tuple(runs), _link_lines(SourceText(text)))
+    return PageProse(words, tuple(runs), link_lines(SourceText(text)))
 
 
 def _paragraphs(prose: str, heading_lines: set[int]) -> list[list[_Line]]:
@@ -88,14 +88,14 @@ def _paragraphs(prose: str, heading_lines: set[int]) -> list[list[_Line]]:
 def _scan_line(line: _Line, runs: list[Prose]) -> int:
     """Add the prose runs of one line to ``runs`` and return its word count."""
     number, offset, column, content = line
-    excluded = [match.span() for match in _URL.finditer(content)]
+    excluded = [match.span() for match in URL.finditer(content)]
     words = 0
     for link in _WIKI_LINK.finditer(content):
         excluded.append(link.span())
         if not link.group(1):
             target, _, shown = link.group(2).partition("|")
             words += len(WORD.findall(shown or target.partition("#")[0]))
-    for start, end in _gaps(excluded, len(content)):
+    for start, end in gaps(excluded, len(content)):
         words += len(WORD.findall(content, start, end))
         piece = content[start:end]
         if piece.strip():
@@ -104,7 +104,7 @@ def _scan_line(line: _Line, runs: list[Prose]) -> int:
 
 
 def _words_outside_urls(text: str) -> int:
-    excluded = [match.span() for match in _URL.finditer(text)]
+    excluded = [match.span() for match in URL.finditer(text)]
     return sum(
-        len(WORD.findall(text, start, end)) for start, end in _gaps(excluded, len(text))
+        len(WORD.findall(text, start, end)) for start, end in gaps(excluded, len(text))
     )

@@ -49,10 +49,21 @@ _NOT_PROSE_RULES = (
 )
 _NOT_PROSE_KEY = "crucible_not_prose"
 _INLINE_TRIGGER = re.compile(r"[`\[<&\\]")
-_URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.|\bmailto:)[^\s<>]*")
+#: A URL in prose text, which is not prose.
+URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.|\bmailto:)[^\s<>]*")
 WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
-__all__ = ["BACKLINKS_SECTION", "PageProse", "Prose", "SourceLine", "prose_of"]
+__all__ = [
+    "BACKLINKS_SECTION",
+    "URL",
+    "WORD",
+    "PageProse",
+    "Prose",
+    "SourceLine",
+    "gaps",
+    "link_lines",
+    "prose_of",
+]
 
 SHARED_KEY = "docs.prose"
 CACHE_NAMESPACE = "docs-prose"
@@ -147,10 +158,10 @@ def read_prose(text: str) -> PageProse:
     section_text = ""
     if section is not None and section.end is not None:
         section_text = text[section.start : section.end]
-    return PageProse(words, tuple(runs), _link_lines(source), section, section_text)
+    return PageProse(words, tuple(runs), link_lines(source), section, section_text)
 
 
-def _link_lines(source: SourceText) -> tuple[SourceLine, ...]:
+def link_lines(source: SourceText) -> tuple[SourceLine, ...]:
     lines = []
     for index, start in enumerate(source.line_starts):
         line = source.line(index)
@@ -172,7 +183,7 @@ def _scan_inline(
     """Return the prose runs of one inline run and its word count."""
     assert token.map is not None
     content = token.content
-    excluded = [match.span() for match in _URL.finditer(content)]
+    excluded = [match.span() for match in URL.finditer(content)]
     link_words = 0
     if _INLINE_TRIGGER.search(content):
         md = prose_parser()
@@ -184,7 +195,7 @@ def _scan_inline(
     positions = InlineMap(source, token.map[0], content)
     runs = []
     words = link_words
-    for start, end in _gaps(excluded, len(content)):
+    for start, end in gaps(excluded, len(content)):
         words += len(WORD.findall(content, start, end))
         runs.extend(_runs_on_lines(content, start, end, positions, source, in_table))
     return runs, words
@@ -206,24 +217,24 @@ def _link_words(children: Sequence[Token]) -> int:
             depth -= 1
             autolink = False
         elif child.type == "text" and depth > 0 and not autolink:
-            words += len(WORD.findall(_URL.sub(" ", child.content)))
+            words += len(WORD.findall(URL.sub(" ", child.content)))
         elif child.type == "wiki_link" and not child.meta["embed"]:
             target, _, shown = child.content.partition("|")
             words += len(WORD.findall(shown or target.partition("#")[0]))
     return words
 
 
-def _gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+def gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
     """Return the parts of ``0..length`` that no span covers."""
-    gaps = []
+    uncovered = []
     position = 0
     for start, end in sorted(spans):
         if start > position:
-            gaps.append((position, start))
+            uncovered.append((position, start))
         position = max(position, end)
     if position < length:
-        gaps.append((position, length))
-    return gaps
+        uncovered.append((position, length))
+    return uncovered
 
 
 def _runs_on_lines(
