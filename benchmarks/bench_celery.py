@@ -133,6 +133,11 @@ def _ours(root: Path) -> list[str]:
     )
 
 
+def _ruff() -> str:
+    """Return ruff from PATH, else the one installed beside this Python."""
+    return shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+
+
 def _cold(root: Path, size: int, tasks: int, repeat: int) -> list[dict[str, Any]]:
     cache = root / ".crucible_checks_cache"
     ours = harness.measure_command(
@@ -142,7 +147,7 @@ def _cold(root: Path, size: int, tasks: int, repeat: int) -> list[dict[str, Any]
         before_each=lambda: shutil.rmtree(cache, ignore_errors=True),
     )
     floor = harness.measure_command(
-        ["ruff", "check", "--select", "E902", "--no-cache", "--quiet", str(root)],
+        [_ruff(), "check", "--select", "E902", "--no-cache", "--quiet", str(root)],
         repeat=repeat,
     )
     imported = harness.measure_command(
