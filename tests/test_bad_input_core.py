@@ -326,9 +326,9 @@ def test_concise_escapes_newline_in_path() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('cache-dir = ""\n', "'cache-dir' must not be empty"),
+        ('cache-dir = ""\n', "'cache-dir' = '' is empty; name a path inside it"),
         ('cache-dir = "../cache"\n', "'cache-dir' = '../cache' is outside the project"),
-        ('baseline = "/tmp/b.json"\n', "'baseline' = '/tmp/b.json' is outside the"),
+        ('baseline = "/tmp/b.json"\n', "'baseline' = '/tmp/b.json' is an absolute"),
         ('roots = ["../elsewhere"]\n', "root '../elsewhere' is outside the project"),
         ('roots = ["/etc"]\n', "root '/etc' is outside the project"),
     ],

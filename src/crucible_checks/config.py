@@ -148,19 +148,30 @@ def _set_key(config: Config, key: str, value: Any) -> None:
 
 
 def check_inside(config: Config, key: str, value: str) -> Path:
-    """Return the path a setting names, or raise unless it is inside the project.
+    """Return the path a top-level setting names, or raise unless it is inside
+    the project."""
+    fix = "name a path inside it"
+    return path_inside(config.root, f"{config.source}: {key!r} = {value!r}", value, fix)
 
-    Settings that name files to write must not let a cloned repository's
-    config write anywhere else.
+
+def path_inside(root: Path, where: str, value: str, fix: str) -> Path:
+    """Return ``root / value`` resolved, or raise `ConfigError` unless it is a
+    path inside ``root``.
+
+    Settings that name files to write pass through here, so a cloned
+    repository's config cannot make a run write anywhere else. ``where`` names
+    the setting and its value; ``fix`` says what to write instead.
     """
     if not value.strip():
-        raise ConfigError(f"{config.source}: {key!r} must not be empty")
-    path = (config.root / value).resolve()
-    if path == config.root or config.root not in path.parents:
-        raise ConfigError(
-            f"{config.source}: {key!r} = {value!r} is outside the project folder "
-            f"{config.root}; name a path inside it"
-        )
+        raise ConfigError(f"{where} is empty; {fix}")
+    if Path(value).is_absolute():
+        raise ConfigError(f"{where} is an absolute path; {fix}")
+    root = root.resolve()
+    path = (root / value).resolve()
+    if path == root:
+        raise ConfigError(f"{where} names the project folder; {fix}")
+    if root not in path.parents:
+        raise ConfigError(f"{where} is outside the project folder {root}; {fix}")
     return path
 
 

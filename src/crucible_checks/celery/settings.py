@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from crucible_checks.checks import Option
+from crucible_checks.config import path_inside
 from crucible_checks.errors import ConfigError
 from crucible_checks.project import Project
 
@@ -105,16 +105,7 @@ def _lock_file(project: Project, value: str) -> str:
     ``tasks lock`` write anywhere else."""
     where = f"{project.config.table_source('celery')}: 'lock-file' = {value!r}"
     fix = f"name a file relative to the project root, such as {DEFAULT_LOCK_FILE!r}"
-    if not value.strip():
-        raise ConfigError(f"{where} is empty; {fix}")
-    if PurePath(value).is_absolute():
-        raise ConfigError(f"{where} is an absolute path; {fix}")
-    root = project.root.resolve()
-    path = (root / value).resolve()
-    if path == root:
-        raise ConfigError(f"{where} names the project folder; {fix}")
-    if root not in path.parents:
-        raise ConfigError(f"{where} is outside the project folder {root}; {fix}")
+    path_inside(project.root, where, value, fix)
     return value
 
 
