@@ -109,4 +109,4 @@ def test_fix_follows_git_rename(tmp_path: Path, cli: Cli) -> None:
     outcome = cli("run", str(root), "--no-cache", "--fix")
     assert outcome.status == 0, outcome.out
     text = (root / "docs/index.md").read_text()
-    assert text == "See [[install]] and [it](install.md#a).\n"
+    assert text == "See [[install|Setup]] and [it](install.md#a).\n"

@@ -87,6 +87,7 @@ def rename_fix(project: Project, vault: Vault, source: str, link: Link) -> Fix |
         replacement = relative_target(posixpath.dirname(source), new_path, link.target)
     elif new_path in vault.pages:
         replacement = wiki_name(vault, vault.pages[new_path], link.target, source)
+        replacement = _keep_shown_text(vault, link, replacement)
     else:
         found = _attachment_name(vault, new_path, link.target, source)
         if found is None:
@@ -95,6 +96,20 @@ def rename_fix(project: Project, vault: Vault, source: str, link: Link) -> Fix |
     edit = Edit(source, link.target_start, link.target_end, replacement)
     kind = "page" if new_path in vault.pages else "file"
     return Fix(f"point the link at {new_path}, the {kind}'s new name", (edit,))
+
+
+def _keep_shown_text(vault: Vault, link: Link, replacement: str) -> str:
+    """Add the old name as the shown text, so the rendered page reads the same.
+
+    Only a plain ``[[Old Name]]`` gets it: a link with shown text already keeps
+    it, and a heading part or an embed has no shown text to keep.
+    """
+    bare = link.alias is None and link.fragment is None and not link.embed
+    if not bare or replacement == link.target:
+        return replacement
+    if vault.settings.alias_first:
+        return f"{link.target}|{replacement}"
+    return f"{replacement}|{link.target}"
 
 
 def _renamed_target(
