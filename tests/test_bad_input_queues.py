@@ -30,7 +30,8 @@ def test_byte_order_mark_python_file(cli: Cli, project: Path) -> None:
     assert outcome.status == 1
     assert outcome.out == (
         "app/producer.py:3:14: QUE003 Redis list 'jobs' is written but never read; "
-        "the keys that are read are none\n"
+        "the keys that are read are none; make the worker pop this key or the "
+        "producer push to one it pops\n"
         "Found 1 finding (1 error).\n"
     )
 

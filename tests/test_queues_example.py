@@ -22,7 +22,8 @@ def test_shipped_example_routing_bugs(cli: Cli) -> None:
         "Procfile:2, docker-compose.yml:17 but no producer sends to it; remove it "
         "from -Q or add it to 'external-queues' if another service sends to it",
         "app/producer.py:22:24: QUE003 Redis list 'evaluation_queue' is written but "
-        "never read; the keys that are read are 'queue'",
+        "never read; the keys that are read are 'queue'; make the worker pop this "
+        "key or the producer push to one it pops",
         "app/producer.py:26:19: QUE001 queue 'high' has no consumer: sent from "
         "app/producer.py:26 (queue= of a call to app.tasks.evaluate_code); the "
         "workers consume batch, evaluation, maintenance; start a worker with -Q "

@@ -133,11 +133,13 @@ def _list_message(key: str, role: ListRole, top: Topology) -> str:
     if role is ListRole.WRITE:
         return (
             f"Redis list {key!r} is written but never read; the keys that are "
-            f"read are {keys}"
+            f"read are {keys}; make the worker pop this key or the producer "
+            "push to one it pops"
         )
     return (
         f"Redis list {key!r} is read but never written; the keys that are "
-        f"written are {keys}"
+        f"written are {keys}; make the producer push to this key or the worker "
+        "pop one that is pushed"
     )
 
 
