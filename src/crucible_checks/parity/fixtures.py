@@ -57,7 +57,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--parity-redis-url",
         help="Use this Redis server (redis://HOST:PORT) instead of starting one; "
-        f"also read from ${REDIS_URL_ENV}.",
+        "the tests delete the keys of the database they use, so never point it "
+        f"at a server holding data; also read from ${REDIS_URL_ENV}.",
     )
     group.addoption(
         "--parity-broker",
