@@ -73,7 +73,7 @@ def _report_error(message: str, error: BaseException, debug: bool) -> None:
 def _write(stream: TextIO, text: str) -> None:
     """Write ``text``, escaping what the stream's encoding cannot carry.
 
-    A file name that is not valid UTF-8 holds lone surrogates (PEP 383); a
+    A file name that is not valid UTF-8 contains lone surrogates (PEP 383); a
     stream with strict errors, such as under PYTHONIOENCODING=utf-8, rejects them.
     """
     try:

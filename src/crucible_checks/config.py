@@ -160,7 +160,7 @@ def path_inside(root: Path, where: str, value: str, fix: str) -> Path:
 
     Settings that name files to write pass through here, so a cloned
     repository's config cannot make a run write anywhere else. ``where`` names
-    the setting and its value, and ``fix`` tells the user what to write instead.
+    the setting and its value, and ``fix`` is the advice on what to write instead.
     """
     if not value.strip():
         raise ConfigError(f"{where} is empty; {fix}")

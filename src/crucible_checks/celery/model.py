@@ -186,7 +186,7 @@ class Task:
     first_parameter: str | None = None
     options_complete: bool = True
     #: Another decorator sits between the task decorator and the function, so
-    #: the signature Celery sees may differ from the one in source.
+    #: the signature Celery registers may differ from the one in source.
     wrapped: bool = False
 
     @property

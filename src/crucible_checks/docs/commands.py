@@ -45,7 +45,7 @@ def load_vault(session: Session) -> Vault:
 
 class WantedAction:
     name = "wanted"
-    help = "list pages that wiki links name but nobody has written, most wanted first"
+    help = "list pages that wiki links name but that do not exist, most linked first"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(

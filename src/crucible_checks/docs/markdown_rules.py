@@ -2,7 +2,7 @@
 
 markdown-it-py has no wiki-link rule, so `wiki_link_rule` adds one: it turns
 ``[[inner]]`` and ``![[inner]]`` on one line, with no ``[`` inside, into a
-``wiki_link`` token whose meta holds the positions. The Markdown link, image and
+``wiki_link`` token whose meta contains the positions. The Markdown link, image and
 reference rules are wrapped so their tokens also carry the positions of the
 source they came from, which markdown-it does not keep for inline tokens.
 Inline parsing is left to the caller (the core ``inline`` rule is off), which

@@ -4,7 +4,7 @@
 
 - ``page``: ``paths`` holds the one page (project-relative path) it reaches;
 - ``attachment``: an existing file that is not a page, or a folder;
-- ``ambiguous``: ``paths`` holds every page the name matches;
+- ``ambiguous``: ``paths`` contains every page the name matches;
 - ``missing``: no page; ``name`` is the slugged name, as `docs wanted` lists it;
 - ``missing-attachment``: a file name with an attachment extension, not found;
 - ``outside``: a relative Markdown link that leaves the docs root;

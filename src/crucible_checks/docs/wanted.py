@@ -1,4 +1,4 @@
-"""Listing the pages that wiki links want but nobody has written (`docs wanted`)."""
+"""Listing the pages that wiki links name but that do not exist (`docs wanted`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The pushes are seen through Redis MONITOR, so workers may consume the same
 queues meanwhile. Celery messages are read in the kombu Redis transport
-format: a JSON envelope whose base64 body holds ``[args, kwargs, embed]``.
+format: a JSON envelope whose base64 body contains ``[args, kwargs, embed]``.
 The list key is the queue name, with a ``\\x06\\x16<priority>`` suffix for
 priorities other than the default.
 """

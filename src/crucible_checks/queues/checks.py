@@ -13,7 +13,7 @@ from crucible_checks.queues.model import ListRole, Location, Producer, Via, Work
 from crucible_checks.queues.settings import QueueSettings, queue_settings
 from crucible_checks.queues.topology import Topology
 
-#: How many places a message lists before it says how many more there are.
+#: Maximum number of places a message lists before it gives the count of the rest.
 _MAX_LISTED = 5
 
 Finder = Callable[[Topology, QueueSettings, CheckInfo], Iterator[Finding]]

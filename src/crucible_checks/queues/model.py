@@ -35,7 +35,7 @@ class Producer:
     """A place that sends Celery messages to ``queue``, or to an unknown queue.
 
     ``queue`` is None when the name is computed at run time; ``reason`` then
-    says what could not be read.
+    names what could not be read.
     """
 
     location: Location
