@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -100,3 +101,31 @@ class Check(Protocol):
     def run(
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]: ...
+
+
+class DeferredCheck:
+    """A check whose code is imported the first time it runs.
+
+    A family lists its checks as ``DeferredCheck(info, "package.module:Class")``
+    so that starting the tool imports metadata only: a run that selects no
+    check of the family never imports its parser or its index.
+    """
+
+    def __init__(self, info: CheckInfo, target: str) -> None:
+        self.info = info
+        self.target = target
+        self._check: Check | None = None
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        return self.load().run(project, options)
+
+    def load(self) -> Check:
+        """Import the check class and return its instance."""
+        if self._check is None:
+            module_name, _, class_name = self.target.partition(":")
+            module = importlib.import_module(module_name)
+            check: Check = getattr(module, class_name)()
+            self._check = check
+        return self._check
