@@ -12,7 +12,7 @@ from crucible_checks.project import Project
 
 CACHE_NAMESPACE = "docs-pages"
 #: Raise when `PageRecord` or the parser changes, so old cache entries are dropped.
-RECORD_VERSION = 5
+RECORD_VERSION = 6
 
 
 def read_records(project: Project, settings: DocsSettings) -> dict[str, PageRecord]:
@@ -27,7 +27,7 @@ def read_records(project: Project, settings: DocsSettings) -> dict[str, PageReco
     for file in _page_files(project, settings):
         cached = cache.get(file)
         if cached is not None:
-            records[file.relative] = cached
+            records[file.relative] = PageRecord.from_plain(cached)
             continue
         data = project.read_bytes(file)
         if data is None:
@@ -35,7 +35,7 @@ def read_records(project: Project, settings: DocsSettings) -> dict[str, PageReco
         digest = content_hash(data)
         cached = cache.get_by_hash(file, digest)
         if cached is not None:
-            records[file.relative] = cached
+            records[file.relative] = PageRecord.from_plain(cached)
             continue
         text = project.decode(file, data)
         if text is None:
@@ -46,13 +46,13 @@ def read_records(project: Project, settings: DocsSettings) -> dict[str, PageReco
         if record is None:
             pending.append((file, digest, text))
         else:
-            cache.put(file, digest, record)
+            cache.put(file, digest, record.to_plain())
             records[file.relative] = record
     items = [(text, settings.alias_first) for _file, _digest, text in pending]
     for (file, digest, _text), record in zip(
         pending, map_parallel(_parse, items), strict=True
     ):
-        cache.put(file, digest, record)
+        cache.put(file, digest, record.to_plain())
         records[file.relative] = record
     return records
 

@@ -27,8 +27,7 @@ Public API for other docs modules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 WIKI = "wiki"
 MARKDOWN = "markdown"
@@ -73,8 +72,7 @@ class Heading(NamedTuple):
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class PageRecord:
+class PageRecord(NamedTuple):
     """Everything the docs checks need from one page, read from its text alone."""
 
     title: str | None
@@ -87,3 +85,28 @@ class PageRecord:
     orphan: bool = False
     front_matter_error: str | None = None
     has_markers: bool = False
+
+    def to_plain(self) -> tuple[Any, ...]:
+        """Return the record as nested plain tuples, which unpickle fast."""
+        return (
+            self.title,
+            tuple(tuple(heading) for heading in self.headings),
+            self.anchors,
+            self.block_ids,
+            tuple(tuple(link) for link in self.links),
+            *self[5:],
+        )
+
+    @classmethod
+    def from_plain(cls, plain: tuple[Any, ...]) -> PageRecord:
+        """Return the record that `to_plain` gave ``plain`` for."""
+        # tuple.__new__ builds each named tuple without a Python-level call,
+        # which matters when a warm run loads 60k links.
+        links = tuple([_new_tuple(Link, link) for link in plain[4]])
+        headings = tuple([_new_tuple(Heading, heading) for heading in plain[1]])
+        fields = (plain[0], headings, plain[2], plain[3], links, *plain[5:])
+        record: PageRecord = _new_tuple(cls, fields)
+        return record
+
+
+_new_tuple: Any = tuple.__new__
