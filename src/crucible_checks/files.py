@@ -10,7 +10,7 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pathspec
 
@@ -47,14 +47,22 @@ Spec = pathspec.PathSpec[Any]
 _Specs = tuple[tuple[str, Spec], ...]
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A file found under a root, with the stat fields that key the cache."""
+class SourceFile(NamedTuple):
+    """A file found under a root, with the stat fields that key the cache.
 
-    path: Path
+    ``location`` is the file's path as text; `path` builds the `Path` on
+    demand, since a walk of 10k files would spend more on building them than
+    on the walk itself.
+    """
+
+    location: str
     relative: str
     size: int
     mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True)
@@ -259,9 +267,7 @@ class Walker:
             return None
         if not stat.S_ISREG(file_stat.st_mode):
             return None
-        return SourceFile(
-            Path(path), relative, file_stat.st_size, file_stat.st_mtime_ns
-        )
+        return SourceFile(path, relative, file_stat.st_size, file_stat.st_mtime_ns)
 
     def _is_excluded(
         self, name: str, relative: str, is_dir: bool, specs: _Specs

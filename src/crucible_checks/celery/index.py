@@ -21,7 +21,6 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from crucible_checks.cache import FileCache, content_hash
 from crucible_checks.celery.appconfig import AppConfig
@@ -203,7 +202,7 @@ def worth_parallel(texts: list[str]) -> bool:
 
 def _scan_item(item: tuple[str, str, str, tuple[str, ...]]) -> FileFacts:
     relative, text, digest, decorators = item
-    file = SourceFile(Path(relative), relative, 0, 0)
+    file = SourceFile(relative, relative, 0, 0)
     return scan_source(parse_text(file, text, digest), decorators)
 
 

@@ -8,7 +8,6 @@ from. Anything else stays unknown and is never guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from crucible_checks.cache import FileCache, content_hash
 from crucible_checks.celery.index import worth_parallel
@@ -156,7 +155,7 @@ def _parse_misses(project: Project, misses: list[_Miss]) -> list[PythonFacts | N
 
 def _parse_item(item: tuple[str, str, str, str]) -> PythonFacts | None:
     relative, module, text, digest = item
-    source = parse_text(SourceFile(Path(relative), relative, 0, 0), text, digest)
+    source = parse_text(SourceFile(relative, relative, 0, 0), text, digest)
     return _facts_of(source, module)
 
 
