@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crucible_checks.docs.parser import parse_page
-from crucible_checks.docs.records import DEFINITION, IMAGE, MARKDOWN, WIKI
+from crucible_checks.docs.records import DEFINITION, IMAGE, MARKDOWN, WIKI, PageRecord
 
 
 def _spans(text: str) -> list[tuple[str, str, str]]:
@@ -123,3 +123,18 @@ def test_section_markers_flagged() -> None:
     marked = "# A\n\n<!-- crucible-checks:backlinks:begin -->\n"
     assert parse_page(marked).has_markers is True
     assert parse_page("# A\n\nSee [[b]].\n").has_markers is False
+
+
+def test_record_survives_the_cache_format() -> None:
+    text = (
+        "---\naliases: [Start]\nslug: home\n---\n# Home\n\n## Part\n\nSee [[A#B|b]].\n"
+    )
+    record = parse_page(text)
+    plain = record.to_plain()
+    assert all(type(link) is tuple for link in plain[4])
+    rebuilt = PageRecord.from_plain(plain)
+    assert rebuilt == record
+    assert rebuilt.links[0].text == "[[A#B]]"
+    assert rebuilt.headings[1].anchor == "part"
+    assert rebuilt.aliases == ("Start",)
+    assert rebuilt.slug == "home"
