@@ -7,52 +7,16 @@ import fnmatch
 from collections.abc import Iterator
 
 from crucible_checks.celery.appconfig import Route
-from crucible_checks.celery.base import IndexCheck, finding, info
+from crucible_checks.celery.base import IndexCheck, finding
 from crucible_checks.celery.computed_names import ComputedNames
 from crucible_checks.celery.index import TaskIndex
 from crucible_checks.celery.model import CallSite, Signature
+from crucible_checks.celery.rules import CALL_MISMATCH, DEAD_ROUTE, UNKNOWN_TASK
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
 
-CALL_MISMATCH = info(
-    "CEL101",
-    "task-call-mismatch",
-    "A task is called with arguments its signature does not accept.",
-    "`.delay`, `.apply_async(args=, kwargs=)`, `.s`, `.si`, `.signature` and "
-    "`send_task('name', ...)` are checked against the task's parameters: too "
-    "many positional arguments, an unknown keyword or a missing required "
-    "argument fail on the worker with a TypeError. Arguments given as a "
-    "variable or a `**` splat, and signatures completed by a chain or chord, "
-    "are not checked. `.s` and `.signature` may be completed later, so only "
-    "extra arguments are reported for them.",
-    "evaluate_code.delay(eval_id, code)  # def evaluate_code(eval_id, code, lang)",
-    "evaluate_code.delay(eval_id, code, lang)",
-)
-UNKNOWN_TASK = info(
-    "CEL102",
-    "unknown-task-name",
-    "A task name in send_task, signature or beat_schedule names no task.",
-    "A message for a name no worker registers is dropped with 'Received "
-    "unregistered task'. Names of tasks that other services define can be "
-    "listed in the `external-tasks` option; `celery.*` built-ins are known. "
-    "A name that a task with a computed name (such as "
-    "`name=f'{settings.PREFIX}.evaluate'`) could register is not reported.",
-    "app.send_task('app.tasks.evaluate')  # the task is app.tasks.evaluate_code",
-    "app.send_task('app.tasks.evaluate_code')",
-)
-DEAD_ROUTE = info(
-    "CEL103",
-    "unmatched-task-route",
-    "A task_routes key matches no task.",
-    "A route whose name or glob matches no task routes nothing; usually a task "
-    "was renamed or moved and its messages now go to the default queue. A "
-    "route that could match a computed task name is not reported, and with any "
-    "computed task name neither is a `re.compile` route.",
-    "task_routes = {'app.task.*': {'queue': 'high'}}  # tasks live in app.tasks",
-    "task_routes = {'app.tasks.*': {'queue': 'high'}}",
-)
 _PARTIAL_METHODS = ("s", "signature")
 
 
@@ -199,8 +163,22 @@ def _key_text(route: Route) -> str:
     return route.pattern_text if route.is_regex else repr(route.pattern_text)
 
 
-CHECKS = [
-    IndexCheck(CALL_MISMATCH, call_mismatches),
-    IndexCheck(UNKNOWN_TASK, unknown_names),
-    IndexCheck(DEAD_ROUTE, dead_routes),
-]
+class TaskCallMismatch(IndexCheck):
+    info = CALL_MISMATCH
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return call_mismatches(project, index, self.info)
+
+
+class UnknownTaskName(IndexCheck):
+    info = UNKNOWN_TASK
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return unknown_names(project, index, self.info)
+
+
+class UnmatchedTaskRoute(IndexCheck):
+    info = DEAD_ROUTE
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return dead_routes(project, index, self.info)

@@ -8,26 +8,24 @@ from dataclasses import dataclass
 from crucible_checks.celery.compat import CHANGE_KINDS, Change, compare, reported
 from crucible_checks.celery.index import TaskIndex, task_index
 from crucible_checks.celery.lock import LockedTask, locked_from_task, read_lock
+from crucible_checks.celery.rules import (
+    BIND_CHANGED,
+    DEFAULT_REMOVED,
+    OPTIONAL_PARAMETER_ADDED,
+    PARAMETER_REMOVED,
+    PARAMETER_RENAMED,
+    PARAMETERS_REORDERED,
+    QUEUE_CHANGED,
+    REQUIRED_PARAMETER_ADDED,
+    SAFE_WAY,
+    SERIALIZER_CHANGED,
+    TASK_ADDED,
+    TASK_REMOVED,
+)
 from crucible_checks.celery.settings import celery_settings
-from crucible_checks.checks import CheckInfo, OptionValue, Scope
+from crucible_checks.checks import CheckInfo, OptionValue
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.project import Project
-
-SAFE_WAY = {
-    "CEL001": "keep the old name registered (name='{task}') until queued messages "
-    "drain, then run 'crucible-checks tasks lock'",
-    "CEL002": "give the parameter a default, deploy the workers, then update the "
-    "producers",
-    "CEL003": "keep the parameter, or accept *args/**kwargs, until old messages drain",
-    "CEL004": "keep the order and add new parameters at the end with defaults",
-    "CEL005": "keep the old name, or accept both names, until old messages drain",
-    "CEL006": "add or remove the first parameter together with bind=True",
-    "CEL007": "add the new content type to accept_content on every worker first",
-    "CEL008": "keep a worker consuming the old queue until it is empty",
-    "CEL009": "deploy the workers before the producers that send this task",
-    "CEL010": "deploy the workers before the producers that pass the argument",
-    "CEL011": "keep the default until old messages drain",
-}
 
 
 @dataclass(frozen=True)
@@ -74,79 +72,13 @@ def changes_between(locked: Mapping[str, LockedTask], index: TaskIndex) -> list[
     return changes
 
 
-def _info(code: str) -> CheckInfo:
-    kind = CHANGE_KINDS[code]
-    modes = [m for m in ("BACKWARD", "FORWARD") if getattr(kind, m.lower())]
-    return CheckInfo(
-        code=code,
-        name=kind.name,
-        family="celery",
-        summary=kind.summary,
-        explanation=(
-            f"Compared with the task lock file, {kind.why}. Reported under "
-            f"{' and '.join(modes)} (and FULL) compatibility; see the mode table in "
-            f"the family docs. Safe way: {SAFE_WAY[code].format(task='old.name')}."
-        ),
-        bad_example=EXAMPLES[code][0],
-        good_example=EXAMPLES[code][1],
-        severity=Severity.ERROR,
-        scope=Scope.PROJECT,
-    )
-
-
-EXAMPLES = {
-    "CEL001": (
-        "# locked: app.tasks.evaluate\ndef evaluate_code(eval_id): ...",
-        "@app.task(name='app.tasks.evaluate')\ndef evaluate_code(eval_id): ...",
-    ),
-    "CEL002": (
-        "def evaluate_code(eval_id, code, lang): ...  # lang added",
-        "def evaluate_code(eval_id, code, lang='python'): ...",
-    ),
-    "CEL003": (
-        "def evaluate_code(eval_id): ...  # code removed",
-        "def evaluate_code(eval_id, code=None): ...",
-    ),
-    "CEL004": (
-        "def evaluate_code(code, eval_id): ...",
-        "def evaluate_code(eval_id, code): ...",
-    ),
-    "CEL005": (
-        "def evaluate_code(eval_id, code, language): ...  # was lang",
-        "def evaluate_code(eval_id, code, lang): ...",
-    ),
-    "CEL006": (
-        "@app.task(bind=True)\ndef evaluate_code(eval_id, code): ...",
-        "@app.task(bind=True)\ndef evaluate_code(self, eval_id, code): ...",
-    ),
-    "CEL007": (
-        "@app.task(serializer='pickle')  # was json",
-        "@app.task(serializer='json')",
-    ),
-    "CEL008": (
-        "@app.task(queue='evaluation')  # was normal",
-        "@app.task(queue='normal')",
-    ),
-    "CEL009": (
-        "@app.task  # new, sent before workers know it\ndef notify(id): ...",
-        "Deploy the workers first, then the producers.",
-    ),
-    "CEL010": (
-        "def evaluate_code(eval_id, code, timeout=30): ...  # timeout added",
-        "Deploy the workers first, then producers that pass timeout.",
-    ),
-    "CEL011": (
-        "def evaluate_code(eval_id, code, lang): ...  # was lang='python'",
-        "def evaluate_code(eval_id, code, lang='python'): ...",
-    ),
-}
-
-
 class CompatibilityCheck:
-    """Reports the changes of one kind that the configured mode covers."""
+    """Reports the changes of one kind that the configured mode covers.
 
-    def __init__(self, code: str) -> None:
-        self.info = _info(code)
+    A subclass sets ``info``, whose code names the kind of change.
+    """
+
+    info: CheckInfo
 
     def run(
         self, project: Project, options: Mapping[str, OptionValue]
@@ -206,4 +138,45 @@ def _severity(change: Change, index: TaskIndex) -> tuple[Severity, str]:
     return Severity.WARNING, f" (call sites checked, all positional: {where})"
 
 
-CHECKS = [CompatibilityCheck(code) for code in CHANGE_KINDS]
+class TaskRemoved(CompatibilityCheck):
+    info = TASK_REMOVED
+
+
+class RequiredParameterAdded(CompatibilityCheck):
+    info = REQUIRED_PARAMETER_ADDED
+
+
+class ParameterRemoved(CompatibilityCheck):
+    info = PARAMETER_REMOVED
+
+
+class ParametersReordered(CompatibilityCheck):
+    info = PARAMETERS_REORDERED
+
+
+class ParameterRenamed(CompatibilityCheck):
+    info = PARAMETER_RENAMED
+
+
+class BindChanged(CompatibilityCheck):
+    info = BIND_CHANGED
+
+
+class SerializerChanged(CompatibilityCheck):
+    info = SERIALIZER_CHANGED
+
+
+class QueueChanged(CompatibilityCheck):
+    info = QUEUE_CHANGED
+
+
+class TaskAdded(CompatibilityCheck):
+    info = TASK_ADDED
+
+
+class OptionalParameterAdded(CompatibilityCheck):
+    info = OPTIONAL_PARAMETER_ADDED
+
+
+class DefaultRemoved(CompatibilityCheck):
+    info = DEFAULT_REMOVED

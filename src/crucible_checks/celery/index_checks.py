@@ -4,34 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from crucible_checks.celery.base import IndexCheck, finding, info
+from crucible_checks.celery.base import IndexCheck, finding
 from crucible_checks.celery.index import TaskIndex
+from crucible_checks.celery.rules import DUPLICATE, SKIPPED
 from crucible_checks.checks import CheckInfo
-from crucible_checks.findings import Finding, Severity
+from crucible_checks.findings import Finding
 from crucible_checks.project import Project
-
-DUPLICATE = info(
-    "CEL012",
-    "duplicate-task-name",
-    "Two tasks register under one name.",
-    "Celery keeps the last task registered under a name, so which function a "
-    "message runs depends on import order. Give one of them another `name=`.",
-    "@shared_task(name='send')\ndef send_mail(to): ...\n"
-    "@shared_task(name='send')\ndef send_sms(to): ...",
-    "@shared_task(name='send_mail')\ndef send_mail(to): ...",
-)
-SKIPPED = info(
-    "CEL013",
-    "python-file-skipped",
-    "A Python file could not be parsed, so its tasks are unknown.",
-    "The task index reads source without importing it. A file with a syntax "
-    "error, or with syntax newer than the Python running the check, is left out; "
-    "its locked tasks are not reported as removed. Fix the file or run the check "
-    "with a newer Python.",
-    "def broken(:\n    ...",
-    "def fixed():\n    ...",
-    severity=Severity.WARNING,
-)
 
 
 def duplicates(
@@ -67,4 +45,15 @@ def skipped(project: Project, index: TaskIndex, check: CheckInfo) -> Iterator[Fi
         )
 
 
-CHECKS = [IndexCheck(DUPLICATE, duplicates), IndexCheck(SKIPPED, skipped)]
+class DuplicateTaskName(IndexCheck):
+    info = DUPLICATE
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return duplicates(project, index, self.info)
+
+
+class PythonFileSkipped(IndexCheck):
+    info = SKIPPED
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return skipped(project, index, self.info)

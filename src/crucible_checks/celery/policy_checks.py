@@ -8,110 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from crucible_checks.celery.base import IndexCheck, finding, info
+from crucible_checks.celery.base import IndexCheck, finding
 from crucible_checks.celery.index import TaskIndex
 from crucible_checks.celery.model import Task, Value
+from crucible_checks.celery.rules import (
+    AMQP_NO_MAX_PRIORITY,
+    BACKOFF_WITHOUT_AUTORETRY,
+    BOUND_WITHOUT_SELF,
+    DELAY_OVER_VISIBILITY,
+    MAX_RETRIES_UNUSED,
+    REDIS_PRIORITY,
+    RETRY_WITHOUT_BIND,
+    TIME_LIMITS,
+)
 from crucible_checks.checks import CheckInfo
-from crucible_checks.findings import Finding, Severity
+from crucible_checks.findings import Finding
 from crucible_checks.project import Project
 
 #: kombu 5.7's Redis transport groups priorities into these steps (0 is most urgent).
 REDIS_PRIORITY_STEPS = (0, 3, 6, 9)
 _BACKOFF_OPTIONS = ("retry_backoff", "retry_jitter", "retry_backoff_max")
-
-TIME_LIMITS = info(
-    "CEL201",
-    "soft-time-limit-not-below-time-limit",
-    "soft_time_limit is not below time_limit, so cleanup after the soft limit "
-    "gets no time.",
-    "In Celery 5.7 the prefork pool, the only pool that enforces time limits, "
-    "starts the hard timer when the soft limit fires and gives it the remaining "
-    "`time_limit - soft_time_limit` seconds. With a soft limit at or above the "
-    "hard one, the process is killed right after `SoftTimeLimitExceeded` is "
-    "raised, so the cleanup code never finishes, and the task runs until "
-    "`soft_time_limit`, past `time_limit`. A soft limit above the hard one also "
-    "makes `apply_async` and `delay` raise ValueError in the producer.",
-    "@app.task(soft_time_limit=600, time_limit=300)",
-    "@app.task(soft_time_limit=300, time_limit=600)",
-)
-RETRY_WITHOUT_BIND = info(
-    "CEL202",
-    "retry-without-bind",
-    "self.retry() in a task that is not bound.",
-    "Without `bind=True` the task does not receive its task instance, so "
-    "`self` is not defined and `self.retry()` raises NameError instead of "
-    "retrying.",
-    "@app.task\ndef fetch(url):\n    raise self.retry()",
-    "@app.task(bind=True)\ndef fetch(self, url):\n    raise self.retry()",
-)
-BOUND_WITHOUT_SELF = info(
-    "CEL203",
-    "bound-task-without-self",
-    "A bound task has no parameter to receive the task instance.",
-    "With `bind=True` Celery passes the task instance as the first argument; a "
-    "function without a positional parameter fails with TypeError on every call.",
-    "@app.task(bind=True)\ndef cleanup(): ...",
-    "@app.task(bind=True)\ndef cleanup(self): ...",
-)
-BACKOFF_WITHOUT_AUTORETRY = info(
-    "CEL204",
-    "backoff-without-autoretry",
-    "retry_backoff or retry_jitter on a task without autoretry_for.",
-    "`retry_backoff`, `retry_backoff_max` and `retry_jitter` shape only the "
-    "automatic retries of `autoretry_for`. A manual `self.retry()` waits "
-    "`countdown` or `default_retry_delay` (180 s) instead, so the backoff never "
-    "happens.",
-    "@app.task(bind=True, retry_backoff=True, retry_jitter=True)\n"
-    "def evaluate_code(self, eval_id):\n    raise self.retry(exc=exc)",
-    "@app.task(autoretry_for=(TemporaryError,), retry_backoff=True)\n"
-    "def evaluate_code(eval_id): ...",
-    severity=Severity.WARNING,
-)
-MAX_RETRIES_UNUSED = info(
-    "CEL205",
-    "max-retries-without-retry",
-    "max_retries on a task that never retries.",
-    "`max_retries` limits `self.retry()` and `autoretry_for`; a task with "
-    "neither runs once, whatever the limit says.",
-    "@app.task(max_retries=3)\ndef send(to): ...",
-    "@app.task(max_retries=3, autoretry_for=(SMTPError,))\ndef send(to): ...",
-    severity=Severity.WARNING,
-)
-DELAY_OVER_VISIBILITY = info(
-    "CEL206",
-    "delay-exceeds-visibility-timeout",
-    "A countdown, eta or retry delay is longer than the Redis visibility_timeout.",
-    "The Redis transport hands an unacknowledged message to another worker after "
-    "`visibility_timeout` (3600 s by default). A worker holds a message with a "
-    "countdown unacknowledged until it runs, so a longer delay runs the task "
-    "twice. Raise `broker_transport_options['visibility_timeout']` or shorten "
-    "the delay.",
-    "evaluate_code.apply_async(args=[1], countdown=7200)  # Redis broker",
-    "evaluate_code.apply_async(args=[1], countdown=600)",
-)
-REDIS_PRIORITY = info(
-    "CEL207",
-    "redis-priority-scale",
-    "A priority that assumes RabbitMQ's scale on a Redis broker.",
-    "On Redis, 0 is the most urgent priority and kombu groups values into the "
-    "steps 0, 3, 6 and 9 (a value goes down to the step below it). A priority "
-    "above 9 is the least urgent, values between steps share a step, and "
-    "`x-max-priority` queue arguments are ignored.",
-    "evaluate_code.apply_async(args=[1], priority=10)  # meant: most urgent",
-    "evaluate_code.apply_async(args=[1], priority=0)",
-    severity=Severity.WARNING,
-)
-AMQP_NO_MAX_PRIORITY = info(
-    "CEL208",
-    "queue-without-max-priority",
-    "A priority sent to a RabbitMQ queue declared without x-max-priority.",
-    "RabbitMQ orders messages by priority only in queues declared with the "
-    "`x-max-priority` argument (or with `task_queue_max_priority` set); in "
-    "other queues priorities are ignored.",
-    "task_queues = [Queue('high')]\n"
-    "evaluate_code.apply_async(priority=9, queue='high')",
-    "task_queues = [Queue('high', queue_arguments={'x-max-priority': 10})]",
-)
 
 
 def _number(value: Value) -> float | None:
@@ -394,13 +310,57 @@ def amqp_priorities(
         )
 
 
-CHECKS = [
-    IndexCheck(TIME_LIMITS, time_limits),
-    IndexCheck(RETRY_WITHOUT_BIND, retry_without_bind),
-    IndexCheck(BOUND_WITHOUT_SELF, bound_without_self),
-    IndexCheck(BACKOFF_WITHOUT_AUTORETRY, backoff_without_autoretry),
-    IndexCheck(MAX_RETRIES_UNUSED, max_retries_unused),
-    IndexCheck(DELAY_OVER_VISIBILITY, delays_over_visibility),
-    IndexCheck(REDIS_PRIORITY, redis_priorities),
-    IndexCheck(AMQP_NO_MAX_PRIORITY, amqp_priorities),
-]
+class SoftTimeLimitNotBelowTimeLimit(IndexCheck):
+    info = TIME_LIMITS
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return time_limits(project, index, self.info)
+
+
+class RetryWithoutBind(IndexCheck):
+    info = RETRY_WITHOUT_BIND
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return retry_without_bind(project, index, self.info)
+
+
+class BoundTaskWithoutSelf(IndexCheck):
+    info = BOUND_WITHOUT_SELF
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return bound_without_self(project, index, self.info)
+
+
+class BackoffWithoutAutoretry(IndexCheck):
+    info = BACKOFF_WITHOUT_AUTORETRY
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return backoff_without_autoretry(project, index, self.info)
+
+
+class MaxRetriesWithoutRetry(IndexCheck):
+    info = MAX_RETRIES_UNUSED
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return max_retries_unused(project, index, self.info)
+
+
+class DelayExceedsVisibilityTimeout(IndexCheck):
+    info = DELAY_OVER_VISIBILITY
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return delays_over_visibility(project, index, self.info)
+
+
+class RedisPriorityScale(IndexCheck):
+    info = REDIS_PRIORITY
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return redis_priorities(project, index, self.info)
+
+
+class QueueWithoutMaxPriority(IndexCheck):
+    info = AMQP_NO_MAX_PRIORITY
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return amqp_priorities(project, index, self.info)

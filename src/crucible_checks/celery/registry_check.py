@@ -7,32 +7,15 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
-from crucible_checks.celery.base import IndexCheck, finding, info
+from crucible_checks.celery.base import IndexCheck, finding
 from crucible_checks.celery.index import TaskIndex
 from crucible_checks.celery.registry import RegisteredTask, read_registry
+from crucible_checks.celery.rules import REGISTRY_MISMATCH
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.checks import CheckInfo
 from crucible_checks.errors import ConfigError
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.project import Project
-
-REGISTRY_MISMATCH = info(
-    "CEL014",
-    "app-registry-mismatch",
-    "The imported app registers other tasks than the source defines.",
-    "Off by default, because it imports the app given in the celery `app` "
-    "option, which needs the project's dependencies. A task defined in source "
-    "that the app does not register lives in a module the app never imports "
-    "(add it to `include` or autodiscovery): a worker drops its messages as "
-    "unregistered. A task the app registers that the static index does not see "
-    "escapes the signature and call checks, so it is reported as a warning (add "
-    "its decorator to `task-decorators`). Tasks defined outside the project, "
-    "such as Celery's own `celery.*` tasks, are left out.",
-    "# proj/celery.py: Celery('proj', include=['proj.tasks'])\n"
-    "# proj/reports.py defines @app.task def build(): ...",
-    "Celery('proj', include=['proj.tasks', 'proj.reports'])",
-    default_enabled=False,
-)
 
 
 def registry_mismatches(
@@ -93,4 +76,8 @@ def _inside(file: Path | None, root: Path) -> str | None:
         return None
 
 
-CHECKS = [IndexCheck(REGISTRY_MISMATCH, registry_mismatches)]
+class AppRegistryMismatch(IndexCheck):
+    info = REGISTRY_MISMATCH
+
+    def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
+        return registry_mismatches(project, index, self.info)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crucible_checks.checks import Option
 from crucible_checks.config import path_inside
 from crucible_checks.errors import ConfigError
-from crucible_checks.project import Project
+
+if TYPE_CHECKING:
+    from crucible_checks.project import Project
 
 MODES = ("BACKWARD", "FORWARD", "FULL", "NONE")
 DEFAULT_LOCK_FILE = "celery-tasks.lock.json"

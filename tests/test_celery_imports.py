@@ -1,0 +1,70 @@
+"""Start-up cost: the celery plugin imports metadata, its checks import the index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from crucible_checks.celery import plugin
+from crucible_checks.checks import DeferredCheck
+
+#: Modules that only a celery check or the ``tasks`` command may import.
+HEAVY = (
+    "crucible_checks.celery.index",
+    "crucible_checks.celery.model",
+    "crucible_checks.celery.scan",
+    "crucible_checks.celery.compat",
+    "crucible_checks.celery.lock_actions",
+    "tarfile",
+)
+
+PROBE = f"""
+import sys
+from crucible_checks.cli import main
+status = main(sys.argv[1:])
+imported = sorted(name for name in {HEAVY!r} if name in sys.modules)
+print(status, imported, file=sys.stderr)
+"""
+
+
+def heavy_imports(*arguments: str) -> str:
+    """Return the exit status and the heavy modules imported, in a fresh
+    interpreter, since this test process has imported them already."""
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stderr.strip().splitlines()[-1]
+
+
+def test_list_imports_no_celery_code() -> None:
+    assert heavy_imports("list") == "0 []"
+
+
+def test_rule_imports_no_celery_code() -> None:
+    assert heavy_imports("rule", "CEL005") == "0 []"
+
+
+def test_deferred_checks_keep_their_info() -> None:
+    checks = plugin.crucible_checks_checks()
+    assert all(isinstance(check, DeferredCheck) for check in checks)
+    for check in checks:
+        assert isinstance(check, DeferredCheck)
+        loaded = check.load()
+        assert loaded.info is check.info, check.target
+
+
+def test_deferred_checks_in_code_order() -> None:
+    codes = [check.info.code for check in plugin.crucible_checks_checks()]
+    assert codes == [
+        *(f"CEL{number:03d}" for number in range(1, 12)),
+        "CEL012",
+        "CEL013",
+        "CEL101",
+        "CEL102",
+        "CEL103",
+        *(f"CEL{number}" for number in range(201, 209)),
+        "CEL014",
+    ]
