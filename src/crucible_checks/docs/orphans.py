@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs import rules
-from crucible_checks.docs.vault import Page, Vault, vault_of
+from crucible_checks.docs.link_summary import link_summary_of
+from crucible_checks.docs.vault import Page, Vault
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
 
@@ -28,8 +29,9 @@ class OrphanPage:
     def run(
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
-        vault = vault_of(project)
-        linked = vault.linked_pages()
+        summary = link_summary_of(project)
+        vault = summary.vault
+        linked = summary.linked_pages()
         for path, page in sorted(vault.pages.items()):
             if path in linked or is_exempt(vault, page):
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from crucible_checks.cache import content_hash
 from crucible_checks.docs.plain_pages import read_plain_page
 from crucible_checks.docs.records import PageRecord
@@ -15,8 +17,13 @@ CACHE_NAMESPACE = "docs-pages"
 RECORD_VERSION = 6
 
 
-def read_records(project: Project, settings: DocsSettings) -> dict[str, PageRecord]:
-    """Return the record of every readable page under the docs root.
+def read_records(
+    project: Project,
+    settings: DocsSettings,
+    files: Sequence[SourceFile] | None = None,
+) -> dict[str, PageRecord]:
+    """Return the record of every readable page under the docs root, or of
+    the pages among ``files`` only.
 
     A page that cannot be read or decoded is left out; `project.read_text`
     records it as an unreadable-file finding.
@@ -24,7 +31,7 @@ def read_records(project: Project, settings: DocsSettings) -> dict[str, PageReco
     cache = project.cache(CACHE_NAMESPACE, [RECORD_VERSION, settings.alias_first])
     records: dict[str, PageRecord] = {}
     pending: list[tuple[SourceFile, str, str]] = []
-    for file in _page_files(project, settings):
+    for file in page_files(project, settings) if files is None else files:
         cached = cache.get(file)
         if cached is not None:
             records[file.relative] = PageRecord.from_plain(cached)
@@ -65,7 +72,7 @@ def _parse(item: tuple[str, bool]) -> PageRecord:
     return parse_page(text, alias_first)
 
 
-def _page_files(project: Project, settings: DocsSettings) -> list[SourceFile]:
+def page_files(project: Project, settings: DocsSettings) -> list[SourceFile]:
     return [
         file
         for file in project.files_with_suffix(".md")

@@ -14,8 +14,10 @@ Public API, for checks and the graph commands:
 - ``vault.edges()``: ``(source, target, link)`` for every link that reaches a
   page, self-links included; ambiguous and dead links make no edge.
 - ``vault.backlinks()``: target path -> ``[(source, link), ...]`` from other
-  pages only (self-links left out), the relation orphan pages are judged by;
-  ``vault.linked_pages()`` is the set of its keys, built without the lists.
+  pages only (self-links left out), the relation orphan pages are judged by.
+
+The link checks read `crucible_checks.docs.link_summary` instead, which a
+warm run takes from the cache without building the vault.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from crucible_checks.docs.link_cache import LinkCache, fingerprint
@@ -57,8 +59,7 @@ _SCHEME_CHARS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(NamedTuple):
     """One page: its paths, its permalink and its record."""
 
     path: str
@@ -98,7 +99,7 @@ def build_vault(project: Project) -> Vault:
             file.relative, docs_path, permalink, record, readable
         )
     files = frozenset(file.relative for file in project.files)
-    hook = _resolve_hook(project)
+    hook = resolve_hook(project)
     if hook is not None:
         # A project's own resolver may depend on anything, so nothing is stored.
         return Vault(settings, pages, files, hook)
@@ -138,25 +139,39 @@ class Vault:
         self.link_cache = link_cache or LinkCache()
         self.pages = pages
         self.files = files
-        self.folders = frozenset(_folders(files))
         self._hook = hook
-        self.names = NameTable(
+        self._resolved_links: dict[str, tuple[Resolution, ...]] = {}
+        self._backlinks: dict[str, list[tuple[str, Link]]] | None = None
+
+    @cached_property
+    def folders(self) -> frozenset[str]:
+        return frozenset(_folders(self.files))
+
+    @cached_property
+    def names(self) -> NameTable:
+        """Return the table of page names, built on first use: a run whose
+        links are all in the link cache never needs it."""
+        settings = self.settings
+        names = NameTable(
             obsidian_key if settings.resolver == "obsidian" else default_key
         )
-        self._files_by_name: dict[str, list[str]] = defaultdict(list)
-        for path in sorted(files):
-            self._files_by_name[path.rsplit("/", 1)[-1].lower()].append(path)
         # Obsidian links by file path alone: front matter aliases and permalinks
         # only matter to the site's resolver.
         site_names = settings.resolver != "obsidian"
-        for page in pages.values():
+        for page in self.pages.values():
             aliases = page.record.aliases if site_names else ()
             name = _without_md(page.docs_path)
             if site_names and page.record.slug:
                 name = page.record.slug
-            self.names.add(page.path, name, aliases)
-        self._resolved_links: dict[str, tuple[Resolution, ...]] = {}
-        self._backlinks: dict[str, list[tuple[str, Link]]] | None = None
+            names.add(page.path, name, aliases)
+        return names
+
+    @cached_property
+    def _files_by_name(self) -> dict[str, list[str]]:
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for path in sorted(self.files):
+            by_name[path.rsplit("/", 1)[-1].lower()].append(path)
+        return by_name
 
     def outgoing(self, source: str) -> list[tuple[Link, Resolution]]:
         """Return each link of a page with where it leads, in text order."""
@@ -191,15 +206,6 @@ class Vault:
             for link, resolution in self.outgoing(source):
                 if resolution.status == PAGE:
                     yield source, resolution.paths[0], link
-
-    def linked_pages(self) -> set[str]:
-        """Return the pages that a link from another page reaches."""
-        linked = set()
-        for source in self.pages:
-            for resolution in self._resolutions(source):
-                if resolution.status == PAGE and resolution.paths[0] != source:
-                    linked.add(resolution.paths[0])
-        return linked
 
     def backlinks(self) -> dict[str, list[tuple[str, Link]]]:
         if self._backlinks is None:
@@ -317,7 +323,12 @@ class Vault:
         return Resolution(MISSING, name=path + "/")
 
 
-def _resolve_hook(project: Project) -> Callable[..., Resolution | None] | None:
+def name_key(settings: DocsSettings) -> Callable[[str], str]:
+    """Return the function that turns a page name into its lookup key."""
+    return obsidian_key if settings.resolver == "obsidian" else default_key
+
+
+def resolve_hook(project: Project) -> Callable[..., Resolution | None] | None:
     manager = project.pluginmanager
     if manager is None:
         return None

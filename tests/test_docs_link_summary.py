@@ -1,0 +1,134 @@
+"""The link summary snapshot: a warm run reads only the changed pages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from crucible_checks.docs.link_summary import (
+    SNAPSHOT_FILE,
+    LinkSummary,
+    link_summary_of,
+)
+from crucible_checks.run import RunOptions, build_project
+from crucible_checks.session import Session
+from tests.conftest import Outcome
+
+Cli = Callable[..., Outcome]
+
+CONFIG = '[tool.crucible-checks]\nroots = ["docs"]\n'
+PAGES = {
+    "index.md": "# Home\n\nSee [[Setup]] and [[Queue#Retries]].\n",
+    "Setup.md": "# Setup\n\nBack to [[index]].\n",
+    "Queue.md": "# Queue\n\n## Retries\n\nText.\n",
+    "Lonely.md": "# Lonely\n\nSee [[Setup]].\n",
+}
+ORPHAN = (
+    "docs/Lonely.md:1:1: DOC005 orphan page: no other page links to it; "
+    "link it from a page, or add 'orphan: true' to its front matter"
+)
+
+
+def write_vault(root: Path) -> Path:
+    (root / "pyproject.toml").write_text(CONFIG)
+    (root / "docs").mkdir()
+    for name, text in PAGES.items():
+        (root / "docs" / name).write_text(text)
+    return root
+
+
+def edit(page: Path, text: str) -> None:
+    """Write ``text`` and move the modification time on, so the stat differs."""
+    before = page.stat().st_mtime_ns
+    page.write_text(text)
+    os.utime(page, ns=(before + 10**9, before + 10**9))
+
+
+def findings(cli: Cli, root: Path, *extra: str) -> list[str]:
+    outcome = cli("run", str(root), "--select", "DOC", *extra)
+    return outcome.out.splitlines()[:-1] if outcome.status else []
+
+
+def summary(root: Path) -> LinkSummary:
+    session = Session.create(start=root)
+    return link_summary_of(build_project(session, RunOptions()))
+
+
+def test_warm_run_reads_changed_page(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    assert findings(cli, root) == [ORPHAN]
+    assert (root / ".crucible_checks_cache" / SNAPSHOT_FILE).is_file()
+    edit(root / "docs" / "Setup.md", "# Setup\n\nBack to [[index]], see [[Gone]].\n")
+    warm = summary(root)
+    # Pages taken from the snapshot keep no links, but the changed page does.
+    assert warm.vault.pages["docs/Queue.md"].record.links == ()
+    assert len(warm.vault.pages["docs/Setup.md"].record.links) == 2
+    expected = [
+        ORPHAN,
+        "docs/Setup.md:3:24: DOC001 dead wiki link [[Gone]]: no page 'gone'",
+    ]
+    assert findings(cli, root) == expected
+    assert findings(cli, root, "--no-cache") == expected
+
+
+def test_a_new_link_adopts_an_orphan(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    assert findings(cli, root) == [ORPHAN]
+    edit(root / "docs" / "Queue.md", "# Queue\n\n## Retries\n\nSee [[Lonely]].\n")
+    assert findings(cli, root) == []
+
+
+def test_a_removed_link_makes_an_orphan(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+    edit(root / "docs" / "index.md", "# Home\n\nSee [[Setup]].\n")
+    queue_orphan = ORPHAN.replace("Lonely", "Queue")
+    assert findings(cli, root) == [ORPHAN, queue_orphan]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "# Queue\n\n## Retry policy\n\nText.\n",
+            "docs/index.md:3:19: DOC002 dead anchor in [[Queue#Retries]]: no "
+            "heading 'Retries' in docs/Queue.md",
+        ),
+        (
+            "---\nslug: jobs\n---\n# Queue\n\n## Retries\n\nText.\n",
+            "docs/index.md:3:19: DOC001 dead wiki link [[Queue#Retries]]: no page "
+            "'queue'; did you mean [[Queue]]?",
+        ),
+    ],
+    ids=["heading", "slug"],
+)
+def test_changed_heading_rechecks_links(
+    tmp_path: Path, cli: Cli, text: str, expected: str
+) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+    edit(root / "docs" / "Queue.md", text)
+    found = findings(cli, root)
+    assert expected in found
+    assert found == findings(cli, root, "--no-cache")
+
+
+def test_new_and_removed_pages_rebuild(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    edit(root / "docs" / "Setup.md", "# Setup\n\nBack to [[index]], see [[Later]].\n")
+    assert "DOC001 dead wiki link [[Later]]" in " ".join(findings(cli, root))
+    (root / "docs" / "Later.md").write_text("# Later\n")
+    assert findings(cli, root) == [ORPHAN]
+    (root / "docs" / "Later.md").unlink()
+    assert len(findings(cli, root)) == 2
+
+
+def test_a_damaged_snapshot_is_rebuilt(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+    (root / ".crucible_checks_cache" / SNAPSHOT_FILE).write_bytes(b"\x80\x05junk")
+    edit(root / "docs" / "Lonely.md", "# Lonely\n")
+    assert findings(cli, root) == [ORPHAN]
