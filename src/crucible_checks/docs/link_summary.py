@@ -3,12 +3,13 @@
 The link checks (dead wiki links, dead anchors, dead relative links, ambiguous
 pages, orphan pages) read three things. They read every page's names and
 anchors, the links that do not plainly reach a page (dead, ambiguous, outside
-the root, or naming a fragment), and the pages each page links to. A run stores these in a
-snapshot in the cache folder, with the size and modification time of every
-file. The next run takes them from there when no file was added or removed and
-every changed page still answers to the same names and anchors: it reads and
-resolves the changed pages only, instead of loading every page's record and
-resolving every link again. Any other change rebuilds the whole vault.
+the root, or naming a fragment), and the pages each page links to. A run stores
+these in a snapshot in the cache folder, with the size and modification time of
+every file. The next run takes them from there when no file was added or
+removed and every changed page still answers to the same names and anchors: it
+reads and resolves the changed pages only, instead of loading every page's
+record and resolving every link again. Any other change rebuilds the whole
+vault.
 
 In a summary taken from the snapshot, ``summary.vault`` resolves links and
 holds every page, but only the changed pages keep their links; code that reads
