@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -34,6 +33,9 @@ class JunitFormat:
     name = "junit"
 
     def render(self, findings: Sequence[Finding], context: OutputContext) -> str:
+        # Imported here: the XML library costs every run's start-up otherwise.
+        import xml.etree.ElementTree as ET
+
         suites = ET.Element("testsuites", name="crucible-checks")
         by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in findings:

@@ -13,43 +13,27 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from crucible_checks.checks import CheckInfo, OptionValue, Scope
+from crucible_checks.checks import OptionValue
 from crucible_checks.errors import ConfigError, PluginError
 from crucible_checks.findings import Finding
 from crucible_checks.parity.cases import ParityCase, load_cases
 from crucible_checks.parity.celery_worker import configure_app, start_thread_worker
 from crucible_checks.parity.errors import ParityError
 from crucible_checks.parity.imports import add_import_paths, resolve_celery_app
+from crucible_checks.parity.info import PARITY_MISMATCH
 from crucible_checks.parity.legacy_worker import start_legacy_worker
 from crucible_checks.parity.redis_server import start_redis
 from crucible_checks.parity.runner import ParityRunner
 from crucible_checks.parity.spec import ParitySpec
 from crucible_checks.project import Project
 
-CODE = "PAR001"
 CELERY_URL_VARIABLES = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
 
 
 class ParityCheck:
     """Compares the legacy queue and Celery on each configured case."""
 
-    info = CheckInfo(
-        code=CODE,
-        name="queue-parity-mismatch",
-        family="parity",
-        summary="The legacy queue and the Celery task return different results.",
-        explanation=(
-            "Runs each parity case through the legacy Redis list and the Celery "
-            "task, on a Redis server and workers it starts, and reports every "
-            "case whose results differ, fail or time out. Configure it in "
-            "[tool.crucible-checks.parity]; cases come from the 'cases' file and "
-            "the crucible_checks_parity_cases hook."
-        ),
-        bad_example='[[case]]\nid = "division"\ncode = "7 / 2"  # legacy 3, celery 3.5',
-        good_example='[[case]]\nid = "division"\ncode = "7 / 2"  # both 3.5',
-        default_enabled=False,
-        scope=Scope.PROJECT,
-    )
+    info = PARITY_MISMATCH
 
     def run(
         self, project: Project, options: Mapping[str, OptionValue]
@@ -110,7 +94,14 @@ def _finding(path: str, case: ParityCase, spec: ParitySpec, text: str) -> Findin
     message = (
         text if text.startswith(spec.task) else f"{spec.task} case {case.id!r}: {text}"
     )
-    return Finding(path, case.line, 1, CODE, message, subject=f"{spec.task}:{case.id}")
+    return Finding(
+        path,
+        case.line,
+        1,
+        PARITY_MISMATCH.code,
+        message,
+        subject=f"{spec.task}:{case.id}",
+    )
 
 
 @contextmanager

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pluggy
 
-from crucible_checks.checks import Check, Family
+from crucible_checks.checks import Check, DeferredCheck, Family
 from crucible_checks.hookspecs import hookimpl
 from crucible_checks.parity import hookspecs
-from crucible_checks.parity.check import ParityCheck
+from crucible_checks.parity.info import PARITY_MISMATCH
 from crucible_checks.parity.options import PARITY_OPTIONS
 
 
@@ -29,4 +29,4 @@ def crucible_checks_families() -> list[Family]:
 
 @hookimpl
 def crucible_checks_checks() -> list[Check]:
-    return [ParityCheck()]
+    return [DeferredCheck(PARITY_MISMATCH, "crucible_checks.parity.check:ParityCheck")]
