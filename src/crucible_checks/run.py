@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pathspec
-
 from crucible_checks.baseline import apply_baseline, read_baseline
 from crucible_checks.checks import Check, CheckInfo, Scope
 from crucible_checks.errors import (
@@ -24,7 +22,13 @@ from crucible_checks.errors import (
     PluginError,
     UsageError,
 )
-from crucible_checks.files import DEFAULT_EXCLUDE, SourceFile, Walker, git_tracked
+from crucible_checks.files import (
+    DEFAULT_EXCLUDE,
+    SourceFile,
+    Walker,
+    compile_patterns,
+    git_tracked,
+)
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.fixes import Stamp, apply_fixes
 from crucible_checks.project import Project
@@ -295,8 +299,7 @@ def _filter(
 ) -> list[Finding]:
     config = session.config
     specs = {
-        pattern: pathspec.GitIgnoreSpec.from_lines([pattern])
-        for pattern in config.per_file_ignores
+        pattern: compile_patterns([pattern]) for pattern in config.per_file_ignores
     }
 
     def ignored(finding: Finding) -> bool:
