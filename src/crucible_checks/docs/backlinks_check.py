@@ -19,8 +19,9 @@ from crucible_checks.docs.backlinks import (
     json_index,
 )
 from crucible_checks.docs.generated_section import BACKLINKS_SECTION
+from crucible_checks.docs.link_summary import link_summary_of
 from crucible_checks.docs.settings import FAMILY
-from crucible_checks.docs.vault import Vault, vault_of
+from crucible_checks.docs.vault import Page, Vault, vault_of
 from crucible_checks.findings import Edit, Finding, Fix
 from crucible_checks.project import Project
 
@@ -37,9 +38,12 @@ class StaleBacklinks:
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
         settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
-        vault = vault_of(project)
-        if settings.mode != JSON_MODE and not _has_markers(vault):
+        # The link summary knows which pages have markers without building
+        # the whole vault, which a warm run may skip.
+        pages = link_summary_of(project).vault.pages
+        if settings.mode != JSON_MODE and not _has_markers(pages):
             return  # No page has a section, so no page text needs scanning.
+        vault = vault_of(project)
         # Imported here: markdown-it loads only when a page has a section.
         from crucible_checks.docs.prose import prose_of
 
@@ -156,5 +160,5 @@ def _earlier_sections(
     return found
 
 
-def _has_markers(vault: Vault) -> bool:
-    return any(page.record.has_markers for page in vault.pages.values())
+def _has_markers(pages: Mapping[str, Page]) -> bool:
+    return any(page.record.has_markers for page in pages.values())
