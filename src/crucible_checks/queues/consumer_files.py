@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import posixpath
 
 #: Extensions of files read as shell command lines.
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh")
@@ -13,9 +13,11 @@ _MAKEFILE_NAMES = ("makefile", "gnumakefile")
 
 def file_kind(relative: str) -> str | None:
     """Return the format of a file that may contain a worker command, or None."""
-    path = PurePosixPath(relative)
-    name = path.name.lower()
-    suffix = path.suffix.lower()
+    # String functions, not PurePosixPath: this runs on every file of a run.
+    name = posixpath.basename(relative).lower()
+    suffix = posixpath.splitext(name)[1]
+    if suffix == ".":
+        suffix = ""  # As PurePath reads "name.": no suffix.
     if name.startswith("procfile"):
         return "procfile"
     if suffix in _YAML_SUFFIXES:
