@@ -10,6 +10,7 @@ fails, crashes or hangs is reported as failed and the others still run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
 import importlib.util
 import json
@@ -44,12 +45,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not modules:
         print("run.py: no benchmarks/bench_*.py module matches", file=sys.stderr)
         return 2
+    _compile_package()
     results = _run_all(modules, mode, args.module_limit or MODULE_LIMIT[mode])
     _write(results, mode, output)
     failed = [result["module"] for result in results if result["status"] != "ok"]
     if failed:
         print(f"run.py: failed modules: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed and args.strict else 0
+
+
+def _compile_package() -> None:
+    """Write the package's bytecode before timing, as an installation does.
+
+    An editable install compiles a module on its first import, unless
+    PYTHONDONTWRITEBYTECODE is set (as on some CI machines), in which case
+    every run of the tool would compile the whole package from source.
+    """
+    import crucible_checks
+
+    package = Path(crucible_checks.__file__).parent
+    compileall.compile_dir(package, quiet=1)
 
 
 def _parser() -> argparse.ArgumentParser:
