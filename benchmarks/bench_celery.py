@@ -216,6 +216,7 @@ def _warm(root: Path, size: int, repeat: int, module: str) -> dict[str, Any]:
 def files_parsed_after_change(root: Path, change: Any) -> int:
     """Fill the cache, run ``change``, and return how many files the next index
     build parses."""
+    from crucible_checks.celery import file_facts
     from crucible_checks.celery import index as index_module
     from crucible_checks.run import RunOptions, build_project
     from crucible_checks.session import Session
@@ -228,17 +229,17 @@ def files_parsed_after_change(root: Path, change: Any) -> int:
     build()
     change()
     parsed: list[str] = []
-    original = index_module._scan_misses
+    original = file_facts._scan_misses
 
     def counting(project: Any, misses: Any, decorators: Any) -> Any:
         parsed.extend(file.relative for file, _text, _digest in misses)
         return original(project, misses, decorators)
 
-    index_module._scan_misses = counting
+    file_facts._scan_misses = counting
     try:
         build()
     finally:
-        index_module._scan_misses = original
+        file_facts._scan_misses = original
     return len(parsed)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from celery_helpers import write_project
 
 from crucible_checks.celery import plugin
 from crucible_checks.checks import DeferredCheck
@@ -45,6 +48,31 @@ def test_list_imports_no_celery_code() -> None:
 
 def test_rule_imports_no_celery_code() -> None:
     assert heavy_imports("rule", "CEL005") == "0 []"
+
+
+TASKS = """
+from celery import shared_task
+
+
+@shared_task(bind=True)
+def cleanup():
+    return None
+"""
+
+
+def test_warm_run_imports_no_index(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"app/tasks.py": TASKS})
+    arguments = ("run", str(root), "--select", "CEL")
+    assert heavy_imports(*arguments) == (
+        "1 ['crucible_checks.celery.compat', 'crucible_checks.celery.index', "
+        "'crucible_checks.celery.model', 'crucible_checks.celery.scan']"
+    )
+    assert heavy_imports(*arguments) == "1 []"
+    with (root / "app" / "tasks.py").open("a") as handle:
+        handle.write("# A comment changes no task.\n")
+    assert heavy_imports(*arguments) == (
+        "1 ['crucible_checks.celery.model', 'crucible_checks.celery.scan']"
+    )
 
 
 def test_deferred_checks_keep_their_info() -> None:

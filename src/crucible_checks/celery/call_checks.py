@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from crucible_checks.celery.appconfig import Route
 from crucible_checks.celery.base import IndexCheck, finding
-from crucible_checks.celery.computed_names import ComputedNames
-from crucible_checks.celery.index import TaskIndex
-from crucible_checks.celery.model import CallSite, Signature
 from crucible_checks.celery.rules import CALL_MISMATCH, DEAD_ROUTE, UNKNOWN_TASK
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
+
+if TYPE_CHECKING:
+    from crucible_checks.celery.appconfig import Route
+    from crucible_checks.celery.computed_names import ComputedNames
+    from crucible_checks.celery.index import TaskIndex
+    from crucible_checks.celery.model import CallSite, Signature
 
 _PARTIAL_METHODS = ("s", "signature")
 
@@ -96,6 +98,8 @@ def _known(
 def unknown_names(
     project: Project, index: TaskIndex, check: CheckInfo
 ) -> Iterator[Finding]:
+    from crucible_checks.celery.computed_names import ComputedNames
+
     external = celery_settings(project).external_tasks
     computed = ComputedNames.of(index.tasks)
     for call in index.calls:
@@ -124,6 +128,8 @@ def unknown_names(
 
 
 def _suggestion(name: str, index: TaskIndex) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, sorted(index.names), n=1, cutoff=0.7)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -133,6 +139,8 @@ def dead_routes(
 ) -> Iterator[Finding]:
     if not index.tasks:
         return
+    from crucible_checks.celery.computed_names import ComputedNames
+
     external = celery_settings(project).external_tasks
     computed = ComputedNames.of(index.tasks)
     names = sorted(index.names)

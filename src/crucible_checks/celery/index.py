@@ -22,32 +22,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from crucible_checks.cache import FileCache, content_hash
 from crucible_checks.celery.appconfig import AppConfig
 from crucible_checks.celery.facts import DecoratorAlias, FileFacts, PendingTask
-from crucible_checks.celery.index_store import (
-    StoredFacts,
-    index_key,
-    load_index,
-    save_index,
-)
+from crucible_checks.celery.file_facts import index_facts
+
+# The queues family imports worth_parallel from this module.
+from crucible_checks.celery.file_facts import worth_parallel as worth_parallel
+from crucible_checks.celery.index_store import load_index, save_index
 from crucible_checks.celery.model import CallSite, Expr, Task
 from crucible_checks.celery.modules import ModuleNamer, resolve_reference
-from crucible_checks.celery.scan import may_matter, scan_source
 from crucible_checks.celery.settings import CelerySettings, celery_settings
-from crucible_checks.files import SourceFile
-from crucible_checks.parallel import MIN_PARALLEL_ITEMS, map_parallel
 from crucible_checks.project import Project
-from crucible_checks.python_source import parse_text, read_python
-
-#: Bump when what a scan reads from source, or the shape of `FileFacts` or of
-#: `StoredFacts.cached`, changes, so old cache entries are dropped.
-SCAN_VERSION = 6
-
-#: Source text from which fewer files than `MIN_PARALLEL_ITEMS` are still
-#: parsed in a process pool: `ast.parse` took 0.5 to 0.9 s for it on one core
-#: of the benchmark machine (saleor's task modules, Python 3.11).
-PARALLEL_CHARACTERS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -117,93 +102,15 @@ def build_index(project: Project, settings: CelerySettings | None = None) -> Tas
     run in which no file's facts changed only loads it.
     """
     settings = settings or celery_settings(project)
-    files = project.files_with_suffix(".py")
-    cache = project.cache("celery", [SCAN_VERSION, list(settings.task_decorators)])
-    found = _collect(project, files, cache, settings.task_decorators)
-    namer = ModuleNamer(settings.import_roots, (f.relative for f in project.files))
-    key = index_key(
-        [cache.key, settings.import_roots, settings.broker_url, sorted(namer.packages)],
-        [(entry.path, entry.digest) for entry in found if entry.digest],
-    )
-    stored = load_index(cache.folder, key)
+    facts = index_facts(project, settings)
+    stored = load_index(facts.folder, facts.key)
     if isinstance(stored, TaskIndex):
-        stored.files_scanned = len(found)
+        stored.files_scanned = len(facts.entries)
         return stored
     config = AppConfig.from_facts([], settings.broker_url)
-    index = assemble((entry.load() for entry in found), namer, config)
-    save_index(cache.folder, key, index)
+    index = assemble((entry.load() for entry in facts.entries), facts.namer, config)
+    save_index(facts.folder, facts.key, index)
     return index
-
-
-def _collect(
-    project: Project,
-    files: list[SourceFile],
-    cache: FileCache,
-    decorators: tuple[str, ...],
-) -> list[StoredFacts]:
-    found: dict[str, StoredFacts] = {}
-    misses: list[tuple[SourceFile, str, str]] = []
-    for file in files:
-        cached = cache.get(file)
-        if isinstance(cached, tuple):
-            found[file.relative] = StoredFacts.of_cached(file.relative, cached)
-            continue
-        facts_or_miss = _read(project, file, cache, decorators)
-        if isinstance(facts_or_miss, StoredFacts):
-            found[file.relative] = facts_or_miss
-        else:
-            misses.append(facts_or_miss)
-    scanned = _scan_misses(project, misses, decorators)
-    for (file, _text, digest), facts in zip(misses, scanned, strict=True):
-        stored = StoredFacts.of_facts(facts)
-        cache.put(file, digest, stored.cached)
-        found[file.relative] = stored
-    return [found[file.relative] for file in files if file.relative in found]
-
-
-def _read(
-    project: Project, file: SourceFile, cache: FileCache, decorators: tuple[str, ...]
-) -> StoredFacts | tuple[SourceFile, str, str]:
-    data = project.read_bytes(file)
-    text = None if data is None else project.decode(file, data)
-    if data is None or text is None:
-        problem = project.read_problems.get(file.relative)
-        reason = problem.reason if problem else "unreadable"
-        return StoredFacts.of_facts(FileFacts(file.relative, error=reason))
-    digest = content_hash(data)
-    cached = cache.get_by_hash(file, digest)
-    if isinstance(cached, tuple):
-        return StoredFacts.of_cached(file.relative, cached)
-    if not may_matter(text, decorators):
-        stored = StoredFacts.of_facts(FileFacts(file.relative))
-        cache.put(file, digest, stored.cached)
-        return stored
-    return (file, text, digest)
-
-
-def _scan_misses(
-    project: Project,
-    misses: list[tuple[SourceFile, str, str]],
-    decorators: tuple[str, ...],
-) -> list[FileFacts]:
-    if not worth_parallel([text for _file, text, _digest in misses]):
-        return [scan_source(read_python(project, m[0]), decorators) for m in misses]
-    items = [(file.relative, text, digest, decorators) for file, text, digest in misses]
-    return map_parallel(_scan_item, items, min_items=1)
-
-
-def worth_parallel(texts: list[str]) -> bool:
-    """Return whether parsing ``texts`` in a process pool pays for the pool:
-    for many files, or for a few large ones."""
-    if len(texts) >= MIN_PARALLEL_ITEMS:
-        return True
-    return len(texts) > 1 and sum(map(len, texts)) >= PARALLEL_CHARACTERS
-
-
-def _scan_item(item: tuple[str, str, str, tuple[str, ...]]) -> FileFacts:
-    relative, text, digest, decorators = item
-    file = SourceFile(relative, relative, 0, 0)
-    return scan_source(parse_text(file, text, digest), decorators)
 
 
 def assemble(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from crucible_checks.celery.base import IndexCheck, finding
-from crucible_checks.celery.index import TaskIndex
 from crucible_checks.celery.rules import DUPLICATE, SKIPPED
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
+
+if TYPE_CHECKING:
+    from crucible_checks.celery.index import TaskIndex
 
 
 def duplicates(

@@ -6,7 +6,9 @@ hash, and a file that contributes nothing as an empty pair: loading the cache
 then creates no objects per task. The assembled index is stored in a file of
 its own, under a key made of every file's facts hash, so a run in which no
 file's facts changed (an edited comment, a new helper module) loads it
-instead of assembling it.
+instead of assembling it. The facts classes are imported only where facts
+are pickled or unpickled, so a run that finds every file's facts by size and
+modification time never imports them.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crucible_checks.atomic import write_atomic
 from crucible_checks.cache import content_hash, prepare_folder
-from crucible_checks.celery.facts import FileFacts
+
+if TYPE_CHECKING:
+    from crucible_checks.celery.facts import FileFacts
 
 INDEX_FILE = "celery.index.pickle"
 
@@ -41,6 +46,8 @@ class StoredFacts:
 
     @classmethod
     def of_facts(cls, facts: FileFacts) -> StoredFacts:
+        from crucible_checks.celery.facts import FileFacts
+
         if facts == FileFacts(facts.path):
             return cls(facts.path, "", b"", facts)
         blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
@@ -56,6 +63,8 @@ class StoredFacts:
         return (self.digest, self.blob) if self.blob else _NOTHING
 
     def load(self) -> FileFacts:
+        from crucible_checks.celery.facts import FileFacts
+
         if self.facts is None:
             loaded = pickle.loads(self.blob) if self.blob else FileFacts(self.path)
             self.facts = loaded if isinstance(loaded, FileFacts) else None

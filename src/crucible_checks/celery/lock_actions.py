@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crucible_checks.celery.compat import CHANGE_KINDS, Change, reported
-from crucible_checks.celery.compat_checks import changes_between
+from crucible_checks.celery.compat_findings import changes_between
 from crucible_checks.celery.index import TaskIndex, build_index
 from crucible_checks.celery.lock import (
     LockedTask,

@@ -7,10 +7,9 @@ Each rule is checked against a real worker in the tests (Celery 5.7, kombu
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from crucible_checks.celery.base import IndexCheck, finding
-from crucible_checks.celery.index import TaskIndex
-from crucible_checks.celery.model import Task, Value
 from crucible_checks.celery.rules import (
     AMQP_NO_MAX_PRIORITY,
     BACKOFF_WITHOUT_AUTORETRY,
@@ -24,6 +23,10 @@ from crucible_checks.celery.rules import (
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
+
+if TYPE_CHECKING:
+    from crucible_checks.celery.index import TaskIndex
+    from crucible_checks.celery.model import Task, Value
 
 #: kombu 5.7's Redis transport groups priorities into these steps (0 is most urgent).
 REDIS_PRIORITY_STEPS = (0, 3, 6, 9)

@@ -4,7 +4,7 @@ the static task index."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from crucible_checks.celery.base import IndexCheck, finding
@@ -12,7 +12,7 @@ from crucible_checks.celery.index import TaskIndex
 from crucible_checks.celery.registry import RegisteredTask, read_registry
 from crucible_checks.celery.rules import REGISTRY_MISMATCH
 from crucible_checks.celery.settings import celery_settings
-from crucible_checks.checks import CheckInfo
+from crucible_checks.checks import CheckInfo, OptionValue
 from crucible_checks.errors import ConfigError
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.project import Project
@@ -78,6 +78,13 @@ def _inside(file: Path | None, root: Path) -> str | None:
 
 class AppRegistryMismatch(IndexCheck):
     info = REGISTRY_MISMATCH
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        # What the app registers depends on code outside the project, such as
+        # installed packages, so these findings are never stored.
+        return list(self.findings_of(project))
 
     def findings(self, project: Project, index: TaskIndex) -> Iterator[Finding]:
         return registry_mismatches(project, index, self.info)

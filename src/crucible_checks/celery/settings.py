@@ -83,7 +83,11 @@ class CelerySettings:
 
 
 def celery_settings(project: Project) -> CelerySettings:
-    """Return the celery family options of ``project``."""
+    """Return the celery family options of ``project``, validated once per run."""
+    return project.shared("celery.settings", lambda: _read_settings(project))
+
+
+def _read_settings(project: Project) -> CelerySettings:
     options = project.family_options("celery")
     mode = str(options["compatibility"]).upper()
     if mode not in MODES:
