@@ -88,7 +88,7 @@ def _known(
     external: tuple[str, ...],
     computed: ComputedNames,
 ) -> bool:
-    if name in index.names or name.startswith("celery."):
+    if index.named(name) or name.startswith("celery."):
         return True
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
         return True
@@ -102,6 +102,7 @@ def unknown_names(
 
     external = celery_settings(project).external_tasks
     computed = ComputedNames.of(index.tasks)
+    names = sorted(index.names)
     for call in index.calls:
         if call.by_name and not _known(call.target, index, external, computed):
             yield finding(
@@ -110,7 +111,7 @@ def unknown_names(
                 call.line,
                 call.column,
                 f"{call.method}() names task {call.target!r}, which no module "
-                f"defines{_suggestion(call.target, index)}",
+                f"defines{_suggestion(call.target, names)}",
                 call.target,
             )
     for entry in index.config.beat_entries:
@@ -122,15 +123,16 @@ def unknown_names(
                 line,
                 column,
                 f"beat_schedule entry {entry.entry!r} names task {entry.task!r}, "
-                f"which no module defines{_suggestion(entry.task, index)}",
+                f"which no module defines{_suggestion(entry.task, names)}",
                 entry.task,
             )
 
 
-def _suggestion(name: str, index: TaskIndex) -> str:
+def _suggestion(name: str, names: list[str]) -> str:
+    """Return a "did you mean" for the closest of the sorted task ``names``."""
     import difflib
 
-    close = difflib.get_close_matches(name, sorted(index.names), n=1, cutoff=0.7)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.7)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -162,7 +164,7 @@ def dead_routes(
             line,
             column,
             f"task_routes key {_key_text(route)} matches no task, so it routes "
-            f"nothing{_suggestion(route.pattern_text, index)}",
+            f"nothing{_suggestion(route.pattern_text, names)}",
             route.pattern_text,
         )
 
