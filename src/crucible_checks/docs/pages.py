@@ -14,7 +14,7 @@ from crucible_checks.project import Project
 
 CACHE_NAMESPACE = "docs-pages"
 #: Raise when `PageRecord` or the parser changes, so old cache entries are dropped.
-RECORD_VERSION = 6
+RECORD_VERSION = 7
 
 
 def read_records(
@@ -34,7 +34,7 @@ def read_records(
     for file in page_files(project, settings) if files is None else files:
         cached = cache.get(file)
         if cached is not None:
-            records[file.relative] = PageRecord.from_plain(cached)
+            records[file.relative] = cached
             continue
         data = project.read_bytes(file)
         if data is None:
@@ -42,7 +42,7 @@ def read_records(
         digest = content_hash(data)
         cached = cache.get_by_hash(file, digest)
         if cached is not None:
-            records[file.relative] = PageRecord.from_plain(cached)
+            records[file.relative] = cached
             continue
         text = project.decode(file, data)
         if text is None:
@@ -53,13 +53,13 @@ def read_records(
         if record is None:
             pending.append((file, digest, text))
         else:
-            cache.put(file, digest, record.to_plain())
+            cache.put(file, digest, record)
             records[file.relative] = record
     items = [(text, settings.alias_first) for _file, _digest, text in pending]
     for (file, digest, _text), record in zip(
         pending, map_parallel(_parse, items), strict=True
     ):
-        cache.put(file, digest, record.to_plain())
+        cache.put(file, digest, record)
         records[file.relative] = record
     return records
 

@@ -97,6 +97,11 @@ class PageRecord(NamedTuple):
             *self[5:],
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled in plain form: unpickling named tuples calls Python code
+        # per link, and a warm run loads 60k links from the cache.
+        return (PageRecord.from_plain, (self.to_plain(),))
+
     @classmethod
     def from_plain(cls, plain: tuple[Any, ...]) -> PageRecord:
         """Return the record that `to_plain` gave ``plain`` for."""
