@@ -15,6 +15,7 @@ from crucible_checks.docs.graph_export import (
     NodeKind,
     to_dot,
     to_json,
+    to_json_data,
     to_mermaid,
 )
 
@@ -75,6 +76,19 @@ def test_json_round_trip(graph: DocGraph) -> None:
         {"source": "guides/setup", "target": "nowhere", "count": 1, "dead": True},
         {"source": "index", "target": "guides/setup", "count": 2, "dead": False},
     ]
+
+
+def test_json_matches_standard_encoder(graph: DocGraph) -> None:
+    unusual = DocGraph.build(
+        [
+            GraphNode("a\u2028b", "tab\tline\nnul\x00 \u00e9 \U0001f600", "a.md"),
+            GraphNode('q"', "\\", kind=NodeKind.MISSING),
+        ],
+        [GraphEdge("a\u2028b", 'q"', 3)],
+    )
+    for case in (graph, unusual, DocGraph.build([], [])):
+        expected = json.dumps(to_json_data(case), indent=2, ensure_ascii=False)
+        assert to_json(case) == expected + "\n"
 
 
 # pydot's parser still calls pyparsing names that pyparsing 3.3 deprecates.
