@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -39,6 +37,10 @@ def map_parallel(
     workers = min(worker_count(), max(1, len(items) // max(min_items // 4, 1)))
     if len(items) < min_items or workers < 2:
         return [function(item) for item in items]
+    # Imported here: a warm run parses too few files to start processes, and
+    # the process pool's modules cost every start-up otherwise.
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, len(items) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
         return list(pool.map(function, items, chunksize=chunk))
@@ -55,6 +57,8 @@ def _die_with_parent() -> None:
     """
     if not sys.platform.startswith("linux"):
         return
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 
-from crucible_checks.checks import CheckInfo, OptionValue
+from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
 from crucible_checks.queues import infos
@@ -19,21 +18,14 @@ _MAX_LISTED = 5
 Finder = Callable[[Topology, QueueSettings, CheckInfo], Iterator[Finding]]
 
 
-@dataclass(frozen=True)
-class QueueCheck:
-    """A check that reads the shared topology through one finder function."""
+def run_check(project: Project, info: CheckInfo) -> list[Finding]:
+    """Return the findings of the queue check ``info`` on the project's topology."""
+    # Imported here: the topology needs YAML and the task index, which a
+    # run of other families need not load.
+    from crucible_checks.queues.build import topology
 
-    info: CheckInfo
-    find: Finder
-
-    def run(
-        self, project: Project, options: Mapping[str, OptionValue]
-    ) -> Iterable[Finding]:
-        # Imported here: the topology needs YAML and the task index, which a
-        # run of other families need not load.
-        from crucible_checks.queues.build import topology
-
-        return list(self.find(topology(project), queue_settings(project), self.info))
+    finder = FINDERS[info.code]
+    return list(finder(topology(project), queue_settings(project), info))
 
 
 def _finding(info: CheckInfo, where: Location, message: str, subject: str) -> Finding:
@@ -180,12 +172,13 @@ def find_unknown_queues(
         yield _finding(info, worker.location, message, reason)
 
 
-CHECKS = (
-    QueueCheck(infos.QUEUE_WITHOUT_CONSUMER, find_queues_without_consumer),
-    QueueCheck(infos.QUEUE_WITHOUT_PRODUCER, find_queues_without_producer),
-    QueueCheck(infos.LIST_WITHOUT_READER, _list_finder(ListRole.WRITE)),
-    QueueCheck(infos.LIST_WITHOUT_WRITER, _list_finder(ListRole.READ)),
-    QueueCheck(infos.ROUTE_CONFLICT, find_route_conflicts),
-    QueueCheck(infos.UNREADABLE_WORKER_CONFIG, find_unreadable_configs),
-    QueueCheck(infos.UNKNOWN_QUEUE, find_unknown_queues),
-)
+#: The finder of each queue check, by code.
+FINDERS: dict[str, Finder] = {
+    infos.QUEUE_WITHOUT_CONSUMER.code: find_queues_without_consumer,
+    infos.QUEUE_WITHOUT_PRODUCER.code: find_queues_without_producer,
+    infos.LIST_WITHOUT_READER.code: _list_finder(ListRole.WRITE),
+    infos.LIST_WITHOUT_WRITER.code: _list_finder(ListRole.READ),
+    infos.ROUTE_CONFLICT.code: find_route_conflicts,
+    infos.UNREADABLE_WORKER_CONFIG.code: find_unreadable_configs,
+    infos.UNKNOWN_QUEUE.code: find_unknown_queues,
+}

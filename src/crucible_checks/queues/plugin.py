@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from crucible_checks.checks import Check, Family
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from crucible_checks.checks import Check, CheckInfo, Family, OptionValue
 from crucible_checks.commands import Command
+from crucible_checks.findings import Finding
 from crucible_checks.hookspecs import hookimpl
-from crucible_checks.queues.checks import CHECKS
+from crucible_checks.queues import infos
 from crucible_checks.queues.command import QueuesCommand
 from crucible_checks.queues.settings import OPTIONS
+
+if TYPE_CHECKING:
+    from crucible_checks.project import Project
+
+
+class QueueCheck:
+    """A queue check, whose finder in `crucible_checks.queues.checks` is
+    imported on its first run."""
+
+    def __init__(self, info: CheckInfo) -> None:
+        self.info = info
+
+    def run(
+        self, project: Project, options: Mapping[str, OptionValue]
+    ) -> Iterable[Finding]:
+        from crucible_checks.queues.checks import run_check
+
+        return run_check(project, self.info)
 
 
 @hookimpl
@@ -19,7 +41,18 @@ def crucible_checks_families() -> list[Family]:
 
 @hookimpl
 def crucible_checks_checks() -> list[Check]:
-    return list(CHECKS)
+    return [
+        QueueCheck(info)
+        for info in (
+            infos.QUEUE_WITHOUT_CONSUMER,
+            infos.QUEUE_WITHOUT_PRODUCER,
+            infos.LIST_WITHOUT_READER,
+            infos.LIST_WITHOUT_WRITER,
+            infos.ROUTE_CONFLICT,
+            infos.UNREADABLE_WORKER_CONFIG,
+            infos.UNKNOWN_QUEUE,
+        )
+    ]
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""Start-up cost: markdown-it loads only when a page must be parsed."""
+"""Start-up cost: a module that a run does not need is not imported."""
 
 from __future__ import annotations
 
@@ -47,3 +47,31 @@ def test_warm_run_skips_markdown_it(tmp_path: Path) -> None:
 def test_plain_page_skips_markdown_it(tmp_path: Path) -> None:
     arguments = write_page(tmp_path, "# Home\n\nSee [[gone]].\n")
     assert probe(*arguments, "--no-cache") == "1 False"
+
+
+LIST_PROBE = (
+    "import sys\n"
+    "from crucible_checks.cli import main\n"
+    "main(['list'])\n"
+    "print(sorted(name for name in sys.argv[1:] if name in sys.modules), "
+    "file=sys.stderr)\n"
+)
+#: Modules that do a check's work, which listing the checks must not import.
+WORK_MODULES = (
+    "concurrent.futures.process",
+    "crucible_checks.celery.index",
+    "crucible_checks.parity.check",
+    "crucible_checks.queues.checks",
+    "pathspec",
+    "xml.etree.ElementTree",
+)
+
+
+def test_list_imports_no_check_code() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-c", LIST_PROBE, *WORK_MODULES],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stderr.strip().splitlines()[-1] == "[]"
