@@ -38,7 +38,8 @@ class IndexFacts:
     """The facts of every Python file, in walk order, and what they are keyed by.
 
     ``key`` changes when the facts of any file, the celery settings that shape
-    the index, the set of packages or the tool version change.
+    the index, the set of packages or the tool version change. ``folder`` is
+    the cache folder, or None when the run keeps no cache.
     """
 
     entries: list[StoredFacts]
