@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
 from crucible_checks.docs.generated_section import (
     BACKLINKS_SECTION,
     MARKER_PREFIX,
+    Section,
     find_section,
     find_sections,
     newline_of,
@@ -34,7 +34,7 @@ from crucible_checks.errors import ConfigError
 from crucible_checks.findings import Severity
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.prose import PageProse, SourceLine
+    from crucible_checks.docs.page_facts import PageFacts
 
 SECTION_MODE = "section"
 JSON_MODE = "json"
@@ -130,49 +130,67 @@ def _heading(value: str) -> str:
 
 
 def collect_backlinks(
-    vault: Vault, prose: Mapping[str, PageProse]
-) -> dict[str, list[Backlink]]:
-    """Return, for each linked page, its backlinks sorted by title and path."""
-    lines_of = {path: _lines_by_number(page) for path, page in prose.items()}
-    by_target: dict[str, dict[str, list[Link]]] = defaultdict(dict)
-    for target, links in vault.backlinks().items():
+    vault: Vault, facts: Mapping[str, PageFacts]
+) -> Mapping[str, list[Backlink]]:
+    """Return, for each linked page, its backlinks sorted by title and path.
+
+    A page's list is built when it is first read, so a run that needs the
+    lists of a few pages does not build every page's.
+    """
+    return _BacklinkIndex(vault, facts)
+
+
+class _BacklinkIndex(Mapping[str, list[Backlink]]):
+    """The backlinks of each linked page, built on first access."""
+
+    def __init__(self, vault: Vault, facts: Mapping[str, PageFacts]) -> None:
+        self._vault = vault
+        self._facts = facts
+        self._links = vault.backlinks()
+        self._built: dict[str, list[Backlink]] = {}
+        self._contexts: dict[str, dict[int, str]] = {}
+
+    def __getitem__(self, target: str) -> list[Backlink]:
+        found = self._built.get(target)
+        if found is None:
+            found = self._built[target] = self._build(self._links[target])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._links)
+
+    def __len__(self) -> int:
+        return len(self._links)
+
+    def __contains__(self, target: object) -> bool:
+        return target in self._links
+
+    def _build(self, links: list[tuple[str, Link]]) -> list[Backlink]:
+        by_source: dict[str, list[Link]] = {}
         for source, link in links:
-            by_target[target].setdefault(source, []).append(link)
-    collected = {}
-    for target, sources in by_target.items():
+            by_source.setdefault(source, []).append(link)
         backlinks = [
             Backlink(
-                source,
-                vault.pages[source].title,
-                _contexts(links, lines_of.get(source, {}), vault.settings.alias_first),
+                source, self._vault.pages[source].title, self._quote(source, links)
             )
-            for source, links in sources.items()
+            for source, links in by_source.items()
         ]
-        collected[target] = sorted(
-            backlinks, key=lambda item: (item.title.casefold(), item.source)
-        )
-    return collected
+        return sorted(backlinks, key=lambda item: (item.title.casefold(), item.source))
 
-
-def _lines_by_number(prose: PageProse) -> dict[int, SourceLine]:
-    return {line.number: line for line in prose.link_lines}
-
-
-def _contexts(
-    links: list[Link], lines: Mapping[int, SourceLine], alias_first: bool
-) -> tuple[str, ...]:
-    """Return the distinct lines of the links as plain text, at most a few."""
-    found: list[str] = []
-    for link in links:
-        if link.kind == DEFINITION:
-            continue  # A definition line repeats the URL, not the linking text.
-        line = lines.get(link.line)
-        if line is None:
-            continue
-        context = plain_context(line.text, alias_first)
-        if context and context not in found:
-            found.append(context)
-    return tuple(found[:MAX_CONTEXTS])
+    def _quote(self, source: str, links: list[Link]) -> tuple[str, ...]:
+        """Return the distinct contexts of the links, at most a few."""
+        contexts = self._contexts.get(source)
+        if contexts is None:
+            facts = self._facts.get(source)
+            contexts = self._contexts[source] = dict(facts.contexts if facts else ())
+        found: list[str] = []
+        for link in links:
+            if link.kind == DEFINITION:
+                continue  # A definition line repeats the URL, not the linking text.
+            context = contexts.get(link.line)
+            if context is not None and context not in found:
+                found.append(context)
+        return tuple(found[:MAX_CONTEXTS])
 
 
 def plain_context(line: str, alias_first: bool = False) -> str:
@@ -341,18 +359,20 @@ STALE_BACKLINKS = CheckInfo(
 
 def changed_sections(
     vault: Vault,
-    prose: Mapping[str, PageProse],
+    facts: Mapping[str, PageFacts],
     backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
-) -> Iterable[tuple[str, PageProse, str]]:
-    """Yield ``(page, prose, expected section)`` for each stale backlinks section."""
-    for path in sorted(prose):
-        page = prose[path]
-        if page.backlinks is None or path not in vault.pages:
+) -> Iterable[tuple[str, Section, str]]:
+    """Yield ``(page, section, expected section)`` for each stale backlinks section."""
+    for path in sorted(facts):
+        page = facts[path]
+        section = page.backlinks_section()
+        if section is None or path not in vault.pages:
             continue
-        newline = newline_of(page.backlinks_text) if page.backlinks_text else "\n"
+        current = page.backlinks_text
+        newline = newline_of(current) if current else "\n"
         expected = render_backlinks(
             vault, path, backlinks.get(path, []), settings, newline
         )
-        if page.backlinks.end is None or expected != page.backlinks_text:
-            yield path, page, expected
+        if section.end is None or expected != current:
+            yield path, section, expected

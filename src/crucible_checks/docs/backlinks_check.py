@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from crucible_checks.cache import content_hash
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs.backlinks import (
     JSON_MODE,
     STALE_BACKLINKS,
     Backlink,
     BacklinkSettings,
-    ExtraSection,
     changed_sections,
     collect_backlinks,
     duplicate_sections_message,
-    earlier_sections,
     json_index,
 )
 from crucible_checks.docs.generated_section import BACKLINKS_SECTION
@@ -25,8 +23,8 @@ from crucible_checks.docs.vault import Page, Vault, vault_of
 from crucible_checks.findings import Edit, Finding, Fix
 from crucible_checks.project import Project
 
-#: Per-file cache of the backlinks sections before the last one of a page.
-_SECTIONS_NAMESPACE = "docs.backlinks-sections"
+if TYPE_CHECKING:
+    from crucible_checks.docs.page_facts import PageFacts
 
 
 class StaleBacklinks:
@@ -44,18 +42,19 @@ class StaleBacklinks:
         if settings.mode != JSON_MODE and not _has_markers(pages):
             return  # No page has a section, so no page text needs scanning.
         vault = vault_of(project)
-        # Imported here: markdown-it loads only when a page has a section.
-        from crucible_checks.docs.prose import prose_of
+        # Imported here: the prose scan loads only when a page has a section.
+        from crucible_checks.docs.page_facts import page_facts_of
 
-        prose = prose_of(project, vault)
-        backlinks = collect_backlinks(vault, prose)
+        facts = page_facts_of(project, vault)
+        backlinks = collect_backlinks(vault, facts)
         if settings.mode == JSON_MODE:
             yield from self._stale_index(project, vault, backlinks, settings)
             return
-        yield from self._duplicates(project, vault)
-        for path, page, expected in changed_sections(vault, prose, backlinks, settings):
-            section = page.backlinks
-            if section is None or not project.is_target(path):
+        yield from self._duplicates(project, facts)
+        for path, section, expected in changed_sections(
+            vault, facts, backlinks, settings
+        ):
+            if not project.is_target(path):
                 continue
             if section.end is None:
                 yield self._finding(
@@ -75,10 +74,13 @@ class StaleBacklinks:
                 Fix("rewrite the backlinks section", (edit,)),
             )
 
-    def _duplicates(self, project: Project, vault: Vault) -> Iterator[Finding]:
+    def _duplicates(
+        self, project: Project, facts: Mapping[str, PageFacts]
+    ) -> Iterator[Finding]:
         """Report pages with several backlinks sections, with a fix that deletes
         all but the last, the one `docs backlinks` and `--fix` keep up to date."""
-        for path, extra in _earlier_sections(project, vault).items():
+        for path, page in facts.items():
+            extra = page.extra_sections()
             if not extra or not project.is_target(path):
                 continue
             edits = tuple(
@@ -132,32 +134,6 @@ class StaleBacklinks:
             subject=path,
             fix=fix,
         )
-
-
-def _earlier_sections(
-    project: Project, vault: Vault
-) -> dict[str, tuple[ExtraSection, ...]]:
-    """Return the sections before the last one of every page with a marker.
-
-    NOTE: the prose of a page keeps only its last section, so a cold run reads
-    each page with a marker once more. Warm runs read the per-file cache.
-    """
-    cache = project.cache(_SECTIONS_NAMESPACE)
-    found: dict[str, tuple[ExtraSection, ...]] = {}
-    for file in project.files:
-        page = vault.pages.get(file.relative)
-        if page is None or not page.record.has_markers:
-            continue
-        extra = cache.get(file)
-        if extra is None:
-            data = project.read_bytes(file)
-            text = None if data is None else project.decode(file, data)
-            if data is None or text is None:
-                continue
-            extra = earlier_sections(text)
-            cache.put(file, content_hash(data), extra)
-        found[file.relative] = extra
-    return found
 
 
 def _has_markers(pages: Mapping[str, Page]) -> bool:

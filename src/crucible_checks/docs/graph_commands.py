@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import enum
+import gc
 import json
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +19,7 @@ from crucible_checks.docs.backlinks import (
     BacklinkSettings,
     collect_backlinks,
     json_index,
+    render_backlinks,
     updated_page,
 )
 from crucible_checks.docs.graph_export import (
@@ -31,26 +36,38 @@ from crucible_checks.docs.stats import docs_stats, format_stats
 from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.errors import UsageError
 from crucible_checks.project import Project
-from crucible_checks.run import RunOptions, build_project
+from crucible_checks.run import GC_THRESHOLD, RunOptions, build_project
 from crucible_checks.selection import check_options
 from crucible_checks.session import Session
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.prose import PageProse
+    from crucible_checks.docs.page_facts import PageFacts
 
 
-def load(session: Session) -> tuple[Project, Vault, dict[str, PageProse]]:
-    """Build the project, its vault and the prose of its pages, using the cache."""
-    # Imported here: markdown-it loads only when a graph action runs.
-    from crucible_checks.docs.prose import prose_of
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Raise the garbage collector's first threshold to `GC_THRESHOLD`, as a
+    check run does, then restore it."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def load(session: Session) -> tuple[Project, Vault, dict[str, PageFacts]]:
+    """Build the project, its vault and the facts of its pages, using the cache."""
+    # Imported here: the prose scan loads only when a graph action needs it.
+    from crucible_checks.docs.page_facts import page_facts_of
 
     project = build_project(session, RunOptions())
     vault = vault_of(project)
-    prose = prose_of(project, vault)
+    facts = page_facts_of(project, vault)
     project.save_caches()
     for problem in project.read_problems.values():
         print(f"{problem.relative}: {problem.reason}", file=sys.stderr)
-    return project, vault, prose
+    return project, vault, facts
 
 
 class BacklinksAction:
@@ -65,18 +82,22 @@ class BacklinksAction:
         )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
-        project, vault, prose = load(session)
+        with fewer_collections():
+            return self._run(args, session)
+
+    def _run(self, args: argparse.Namespace, session: Session) -> int:
+        project, vault, facts = load(session)
         settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
-        backlinks = collect_backlinks(vault, prose)
+        backlinks = collect_backlinks(vault, facts)
         if settings.mode == JSON_MODE:
             return _write_index(project, vault, backlinks, settings, args.check)
-        return _write_sections(project, vault, backlinks, settings, args.check)
+        return _write_sections(project, vault, facts, backlinks, settings, args.check)
 
 
 def _write_index(
     project: Project,
     vault: Vault,
-    backlinks: dict[str, list[Backlink]],
+    backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
     check: bool,
 ) -> int:
@@ -101,13 +122,24 @@ def _write_index(
 def _write_sections(
     project: Project,
     vault: Vault,
-    backlinks: dict[str, list[Backlink]],
+    facts: Mapping[str, PageFacts],
+    backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
     check: bool,
 ) -> int:
     files = {file.relative: file for file in project.files}
     changed = failed = 0
     for path in sorted(vault.pages):
+        page = facts.get(path)
+        if page is None:
+            continue  # Unreadable, and reported when the facts were read.
+        change = _section_change(vault, path, page, backlinks, settings)
+        if change is _Change.NONE:
+            continue
+        if change is _Change.SECTION and check:
+            changed += 1
+            print(f"would update {path}")
+            continue
         text = project.read_text(files[path])
         if text is None:
             continue
@@ -127,6 +159,35 @@ def _write_sections(
     return 1 if failed or (check and changed) else 0
 
 
+class _Change(enum.Enum):
+    """The change `updated_page` would make to a page, as its facts tell."""
+
+    NONE = "the page stays as it is"
+    SECTION = "its section is written or rewritten"
+    #: Several sections, or one without its end marker: the text is read, so
+    #: `updated_page` reports the error.
+    UNKNOWN = "only the page's text can tell"
+
+
+def _section_change(
+    vault: Vault,
+    path: str,
+    page: PageFacts,
+    backlinks: Mapping[str, list[Backlink]],
+    settings: BacklinkSettings,
+) -> _Change:
+    """Return what `updated_page` would do to a page, from its facts alone."""
+    section = page.backlinks_section()
+    if section is None:
+        # A page in the index has at least one backlink.
+        return _Change.SECTION if path in backlinks else _Change.NONE
+    if page.earlier or section.end is None:
+        return _Change.UNKNOWN
+    found = backlinks.get(path, [])
+    expected = render_backlinks(vault, path, found, settings, page.newline)
+    return _Change.NONE if expected == page.backlinks_text else _Change.SECTION
+
+
 class StatsAction:
     name = "stats"
     help = "count pages, words, links, dead links, orphans and the graph's components"
@@ -140,11 +201,15 @@ class StatsAction:
         )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
-        project, vault, prose = load(session)
+        with fewer_collections():
+            return self._run(args, session)
+
+    def _run(self, args: argparse.Namespace, session: Session) -> int:
+        project, vault, facts = load(session)
         options = check_options(UNLINKED_MENTION, session.config)
         potential = sum(1 for _ in unlinked_mentions(project, vault, options))
         project.save_caches()
-        stats = docs_stats(vault, prose, potential)
+        stats = docs_stats(vault, facts, potential)
         if args.format == "json":
             print(json.dumps(stats.as_json(), indent=2, ensure_ascii=False))
         else:
@@ -173,6 +238,10 @@ class GraphAction:
         )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
+        with fewer_collections():
+            return self._run(args, session)
+
+    def _run(self, args: argparse.Namespace, session: Session) -> int:
         project = build_project(session, RunOptions())
         vault = vault_of(project)
         project.save_caches()

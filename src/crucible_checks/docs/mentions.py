@@ -23,7 +23,7 @@ from crucible_checks.findings import Edit, Finding, Fix, Severity
 from crucible_checks.project import Project
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.prose import PageProse
+    from crucible_checks.docs.prose import Prose
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
 _UNSAFE_IN_LINK = re.compile(r"[\[\]|#^]")
@@ -32,17 +32,17 @@ DEFAULT_MIN_LENGTH = 4
 
 @dataclass(frozen=True)
 class Name:
-    """A name of a page, and the wiki link target that reaches the page."""
+    """A name of a page: as written, case-folded, and the page's path."""
 
     text: str
     folded: str
     page: str
-    target: str
 
 
 @dataclass(frozen=True)
 class Mention:
-    """The first unlinked mention of one page in another page's prose."""
+    """The first unlinked mention of one page in another page's prose, and
+    the wiki link target that reaches that page."""
 
     source: str
     offset: int
@@ -51,6 +51,7 @@ class Mention:
     text: str
     name: Name
     in_table: bool
+    target: str
 
 
 class NameIndex:
@@ -67,6 +68,15 @@ class NameIndex:
 
     def __len__(self) -> int:
         return sum(len(names) for names in self.by_first_word.values())
+
+    def may_match(self, prose: str) -> bool:
+        """Return whether a word of ``prose`` is the first word of a name.
+
+        Without one, `matches` finds nothing in the text, so the caller can
+        skip the page without scanning its runs one by one.
+        """
+        words = map(str.casefold, _FIRST_WORD.findall(prose))
+        return not self.by_first_word.keys().isdisjoint(words)
 
     def matches(self, text: str) -> Iterator[tuple[int, str, Name]]:
         """Yield ``(position, matched text, name)`` for whole-word name matches."""
@@ -109,8 +119,7 @@ def build_names(
     for folded, paths in owners.items():
         if len(paths) == 1:
             (path,) = paths
-            text = first_spelling[folded, path]
-            names.append(Name(text, folded, path, link_target(vault, path, text)))
+            names.append(Name(first_spelling[folded, path], folded, path))
     return NameIndex(names)
 
 
@@ -135,9 +144,10 @@ def _without_md(path: str) -> str:
 
 
 def find_mentions(
-    vault: Vault, source: str, prose: PageProse, names: NameIndex
+    vault: Vault, source: str, runs: Iterable[Prose], names: NameIndex
 ) -> list[Mention]:
-    """Return the first unlinked mention of each page named in ``source``'s prose.
+    """Return the first unlinked mention of each page named in the prose
+    ``runs`` of the page ``source``.
 
     Pages that ``source`` already links to, and ``source`` itself, are skipped.
     """
@@ -148,7 +158,7 @@ def find_mentions(
     }
     linked.add(source)
     found: dict[str, Mention] = {}
-    for run in prose.runs:
+    for run in runs:
         for position, text, name in names.matches(run.text):
             if name.page in linked or name.page in found:
                 continue
@@ -160,13 +170,14 @@ def find_mentions(
                 text,
                 name,
                 run.in_table,
+                link_target(vault, name.page, name.text),
             )
     return sorted(found.values(), key=lambda mention: mention.offset)
 
 
 def link_text(mention: Mention, alias_first: bool = False) -> str:
     """Return the wiki link that replaces a mention, its original text shown."""
-    target = mention.name.target
+    target = mention.target
     if mention.text == target:
         return f"[[{target}]]"
     divider = "\\|" if mention.in_table else "|"
@@ -222,13 +233,14 @@ def unlinked_mentions(
         min_length if isinstance(min_length, int) else DEFAULT_MIN_LENGTH,
         ignored if isinstance(ignored, list) else [],
     )
-    # Imported here: markdown-it loads only when the check runs.
-    from crucible_checks.docs.prose import prose_of
+    # Imported here: the prose scan loads only when the check runs.
+    from crucible_checks.docs.page_facts import page_facts_of
 
-    prose = prose_of(project, vault)
+    facts = page_facts_of(project, vault)
     for source in sorted(vault.pages):
-        if source in prose:
-            yield from find_mentions(vault, source, prose[source], names)
+        page = facts.get(source)
+        if page is not None and names.may_match(page.prose):
+            yield from find_mentions(vault, source, page.runs(), names)
 
 
 class UnlinkedMention:

@@ -14,26 +14,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
-
-from crucible_checks.cache import content_hash
 from crucible_checks.docs.generated_section import (
     BACKLINKS_SECTION,
     Section,
     find_section,
     generated_spans,
 )
-from crucible_checks.docs.markdown_rules import wiki_link_rule
 from crucible_checks.docs.source_map import InlineMap, SourceText
-from crucible_checks.docs.vault import Vault
-from crucible_checks.files import SourceFile
-from crucible_checks.parallel import map_parallel
-from crucible_checks.project import Project
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 #: Inline rules whose text is not prose; a run without their trigger
 #: characters is prose as a whole, and is not parsed inline.
@@ -62,21 +56,13 @@ __all__ = [
     "SourceLine",
     "gaps",
     "link_lines",
-    "prose_of",
+    "read_prose",
 ]
-
-SHARED_KEY = "docs.prose"
-CACHE_NAMESPACE = "docs-prose"
-#: Raise when `PageProse` or the scan changes, so old cache entries are dropped.
-PROSE_VERSION = 6
 
 
 class Prose(NamedTuple):
     """A run of prose on one line: its page offset and 1-based line and column,
     its text, and whether it is in a table cell (where ``|`` must be escaped).
-
-    Runs and source lines are named tuples because a 10k-page vault caches
-    130k of them, which load about four times faster than dataclasses.
     """
 
     offset: int
@@ -113,6 +99,13 @@ class PageProse:
 @lru_cache(maxsize=1)
 def prose_parser() -> MarkdownIt:
     """Return a CommonMark parser whose non-prose inline rules record their spans."""
+    # Imported here: a run that finds every page's prose in the cache, or
+    # reads only plain pages, never loads markdown-it.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    from crucible_checks.docs.markdown_rules import wiki_link_rule
+
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     md.use(front_matter_plugin)
     md.inline.ruler.before("link", "wiki_link", wiki_link_rule)
@@ -260,48 +253,3 @@ def _runs_on_lines(
                 runs.append(Prose(offset + source.base, line, column, piece, in_table))
         piece_start += len(piece) + 1
     return runs
-
-
-def prose_of(project: Project, vault: Vault) -> dict[str, PageProse]:
-    """Return the prose of every readable page, built once per run."""
-    return project.shared(SHARED_KEY, lambda: _read_all(project, vault))
-
-
-def _read_all(project: Project, vault: Vault) -> dict[str, PageProse]:
-    """Read each page's prose from the per-file cache, else scan it in parallel.
-
-    NOTE: a cold scan reads each page a second time, because the link index
-    keeps no prose. Plain pages are scanned by lines, the others parsed by
-    markdown-it again. Warm runs read both from the cache.
-    """
-    from crucible_checks.docs.plain_prose import read_plain_prose  # Imports this.
-
-    cache = project.cache(CACHE_NAMESPACE, PROSE_VERSION)
-    found: dict[str, PageProse] = {}
-    pending: list[tuple[SourceFile, str, str]] = []
-    for file in project.files:
-        if file.relative not in vault.pages:
-            continue
-        cached = cache.get(file)
-        if cached is not None:
-            found[file.relative] = cached
-            continue
-        data = project.read_bytes(file)
-        text = None if data is None else project.decode(file, data)
-        if data is None or text is None:
-            continue
-        digest = content_hash(data)
-        cached = cache.get_by_hash(file, digest)
-        if cached is None:
-            # A plain page is scanned here; see `read_records` for why.
-            cached = read_plain_prose(text)
-            if cached is None:
-                pending.append((file, digest, text))
-                continue
-            cache.put(file, digest, cached)
-        found[file.relative] = cached
-    scanned = map_parallel(read_prose, [text for _file, _digest, text in pending])
-    for (file, digest, _text), prose in zip(pending, scanned, strict=True):
-        cache.put(file, digest, prose)
-        found[file.relative] = prose
-    return found

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from crucible_checks.docs.orphans import is_exempt
 from crucible_checks.docs.records import WIKI
 from crucible_checks.docs.resolve import ATTACHMENT, MISSING, MISSING_ATTACHMENT, PAGE
 from crucible_checks.docs.vault import Vault
-from crucible_checks.docs.wanted import wanted_pages
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.prose import PageProse
+    from crucible_checks.docs.page_facts import PageFacts
 
 TOP = 10
 
@@ -50,7 +49,7 @@ class DocsStats:
 
 
 def docs_stats(
-    vault: Vault, prose: Mapping[str, PageProse], potential_wiki_links: int
+    vault: Vault, facts: Mapping[str, PageFacts], potential_wiki_links: int
 ) -> DocsStats:
     """Compute the stats of a vault.
 
@@ -58,18 +57,20 @@ def docs_stats(
     - wiki links: ``[[...]]`` and ``![[...]]``, outside generated sections;
     - distinct targets: pages, files and missing names that wiki links reach;
     - dead links: wiki and relative links to a missing page or file;
+    - wanted pages: missing names that wiki links reach (`docs wanted`);
     - orphans: pages no other page links to, as the orphan check judges them;
     - connected components: of the page graph, link direction ignored;
     - most linked-to and most linking: by distinct other pages.
     """
-    out_pages, in_pages = _neighbours(vault)
+    links = _count_links(vault)
+    out_pages, in_pages = links.out_pages, links.in_pages
     return DocsStats(
         pages=len(vault.pages),
-        words=sum(prose[path].words for path in vault.pages if path in prose),
-        wiki_links=_count_wiki_links(vault),
-        distinct_targets=_distinct_targets(vault),
-        dead_links=_dead_links(vault),
-        wanted_pages=len(wanted_pages(vault)),
+        words=sum(facts[path].words for path in vault.pages if path in facts),
+        wiki_links=links.wiki_links,
+        distinct_targets=len(links.targets),
+        dead_links=links.dead_links,
+        wanted_pages=len(links.wanted),
         orphans=_orphans(vault, in_pages),
         potential_wiki_links=potential_wiki_links,
         connected_components=_components(vault, out_pages),
@@ -81,43 +82,44 @@ def docs_stats(
     )
 
 
-def _neighbours(vault: Vault) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Return the other pages each page links to, and those that link to it."""
-    out_pages: dict[str, set[str]] = {path: set() for path in vault.pages}
-    in_pages: dict[str, set[str]] = {path: set() for path in vault.pages}
-    for source, target, _link in vault.edges():
-        if source != target:
-            out_pages[source].add(target)
-            in_pages[target].add(source)
-    return out_pages, in_pages
+@dataclass
+class _LinkCounts:
+    """The counts of one pass over every link of a vault."""
+
+    #: The other pages each page links to, and those that link to it.
+    out_pages: dict[str, set[str]]
+    in_pages: dict[str, set[str]]
+    wiki_links: int = 0
+    dead_links: int = 0
+    #: What wiki links reach: ``("path", path)`` for a page or file, else
+    #: ``("name", name)`` for the name looked up.
+    targets: set[tuple[str, str]] = field(default_factory=set)
+    #: The missing page names that wiki links reach.
+    wanted: set[str] = field(default_factory=set)
 
 
-def _count_wiki_links(vault: Vault) -> int:
-    return sum(
-        1 for page in vault.pages.values() for link in page.record.links if link.is_wiki
+def _count_links(vault: Vault) -> _LinkCounts:
+    counts = _LinkCounts(
+        {path: set() for path in vault.pages}, {path: set() for path in vault.pages}
     )
-
-
-def _distinct_targets(vault: Vault) -> int:
-    targets: set[tuple[str, str]] = set()
     for source in vault.pages:
         for link, resolution in vault.outgoing(source):
+            status = resolution.status
+            if status in (MISSING, MISSING_ATTACHMENT):
+                counts.dead_links += 1
+            if status == PAGE and resolution.paths[0] != source:
+                counts.out_pages[source].add(resolution.paths[0])
+                counts.in_pages[resolution.paths[0]].add(source)
             if link.kind != WIKI:
                 continue
-            if resolution.status in (PAGE, ATTACHMENT):
-                targets.add(("path", resolution.paths[0]))
+            counts.wiki_links += 1
+            if status in (PAGE, ATTACHMENT):
+                counts.targets.add(("path", resolution.paths[0]))
             else:
-                targets.add(("name", resolution.name or link.target))
-    return len(targets)
-
-
-def _dead_links(vault: Vault) -> int:
-    return sum(
-        1
-        for source in vault.pages
-        for _link, resolution in vault.outgoing(source)
-        if resolution.status in (MISSING, MISSING_ATTACHMENT)
-    )
+                counts.targets.add(("name", resolution.name or link.target))
+            if status == MISSING:
+                counts.wanted.add(resolution.name)
+    return counts
 
 
 def _orphans(vault: Vault, in_pages: Mapping[str, set[str]]) -> int:
