@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
@@ -18,6 +18,7 @@ from crucible_checks.commands import Command
 from crucible_checks.errors import PluginError
 from crucible_checks.findings import Finding
 from crucible_checks.output import OutputFormat
+from crucible_checks.plugin_entries import PluginEntry, plugin_entries
 
 if TYPE_CHECKING:
     from crucible_checks.project import Project
@@ -107,10 +108,15 @@ class _WithPlugin:
         return self._check.run(project, options)
 
 
-def load_host(disabled: Sequence[str] = (), extra_plugins: Sequence[str] = ()) -> Host:
+def load_host(
+    disabled: Sequence[str] = (),
+    extra_plugins: Sequence[str] = (),
+    cache_folder: Path | None = None,
+) -> Host:
     """Load the plugins of the entry-point group, less the disabled ones.
 
     ``extra_plugins`` are module names imported and registered after them.
+    The entry points found are kept in ``cache_folder``, if given.
     Raises `PluginError` naming the first plugin that fails.
     """
     pluginmanager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
@@ -118,7 +124,7 @@ def load_host(disabled: Sequence[str] = (), extra_plugins: Sequence[str] = ()) -
     blocked = set(disabled) | _disabled_from_environment()
     for name in sorted(blocked):
         pluginmanager.set_blocked(name)
-    for entry_point in _entry_points():
+    for entry_point in _entry_points(cache_folder):
         if entry_point.name not in blocked:
             _register(pluginmanager, entry_point.name, entry_point.load)
     for module_name in extra_plugins:
@@ -153,11 +159,10 @@ def _register(
         raise PluginError(name, str(error)) from error
 
 
-def _entry_points() -> list[importlib.metadata.EntryPoint]:
-    found = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-    unique = {entry_point.name: entry_point for entry_point in found}
+def _entry_points(cache_folder: Path | None) -> list[PluginEntry]:
+    found = plugin_entries(ENTRY_POINT_GROUP, cache_folder)
     # The built-in core plugin goes first so others may extend its formats.
-    return sorted(unique.values(), key=lambda ep: (ep.name != "core", ep.name))
+    return sorted(found, key=lambda entry: (entry.name != "core", entry.name))
 
 
 def _disabled_from_environment() -> set[str]:

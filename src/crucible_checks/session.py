@@ -36,6 +36,7 @@ class Session:
         host = load_host(
             disabled=[*config.disable_plugins, *disable_plugins],
             extra_plugins=[*config.plugins, *plugins],
+            cache_folder=config.root / config.cache_dir,
         )
         validate_tables(config, host.families, host.infos)
         for key, selectors in (

@@ -1,0 +1,56 @@
+"""Plugin entry points are read once and kept while sys.path stays the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from crucible_checks.plugin_entries import CACHE_FILE, PluginEntry, plugin_entries
+
+GROUP = "crucible_checks"
+
+
+def test_entries_stored_and_read_back(tmp_path: Path) -> None:
+    found = plugin_entries(GROUP, tmp_path)
+    assert PluginEntry("docs", "crucible_checks.docs.plugin") in found
+    stored = json.loads((tmp_path / CACHE_FILE).read_text())
+    stored["entries"] = [["only", "json", None]]
+    (tmp_path / CACHE_FILE).write_text(json.dumps(stored))
+    assert plugin_entries(GROUP, tmp_path) == [PluginEntry("only", "json")]
+
+
+def test_entries_rescan_after_path_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    plugin_entries(GROUP, cache)
+    stored = json.loads((cache / CACHE_FILE).read_text())
+    stored["entries"] = []
+    (cache / CACHE_FILE).write_text(json.dumps(stored))
+    assert plugin_entries(GROUP, cache) == []
+    # Installing a package creates a folder, which moves the folder's time on.
+    later = site.stat().st_mtime_ns + 10**9
+    os.utime(site, ns=(later, later))
+    assert PluginEntry("core", "crucible_checks.core_plugin") in plugin_entries(
+        GROUP, cache
+    )
+
+
+def test_entries_rescan_damaged_file(tmp_path: Path) -> None:
+    (tmp_path / CACHE_FILE).write_text("{not json")
+    assert PluginEntry("queues", "crucible_checks.queues.plugin") in plugin_entries(
+        GROUP, tmp_path
+    )
+
+
+def test_entry_loads_module_attribute() -> None:
+    assert PluginEntry("x", "os.path", "join").load() is os.path.join
+    assert PluginEntry("x", "os").load() is os
