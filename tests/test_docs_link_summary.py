@@ -132,3 +132,18 @@ def test_a_damaged_snapshot_is_rebuilt(tmp_path: Path, cli: Cli) -> None:
     (root / ".crucible_checks_cache" / SNAPSHOT_FILE).write_bytes(b"\x80\x05junk")
     edit(root / "docs" / "Lonely.md", "# Lonely\n")
     assert findings(cli, root) == [ORPHAN]
+
+
+def test_text_edit_keeps_snapshot(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+    snapshot = root / ".crucible_checks_cache" / SNAPSHOT_FILE
+    written = snapshot.read_bytes()
+    page = root / "docs" / "Setup.md"
+    edit(page, PAGES["Setup.md"] + "\nMore words.\n")
+    assert findings(cli, root) == [ORPHAN]
+    assert snapshot.read_bytes() == written
+    assert findings(cli, root) == [ORPHAN]
+    edit(page, PAGES["Setup.md"] + "\nSee [[Gone]].\n")
+    assert len(findings(cli, root)) == 2
+    assert snapshot.read_bytes() != written

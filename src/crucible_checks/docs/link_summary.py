@@ -41,6 +41,9 @@ VERSION = 1
 SHARED_KEY = "docs.link-summary"
 #: With more changed pages than this, rebuilding the vault costs less.
 MAX_CHANGED_PAGES = 200
+#: A run writes the snapshot when more pages than this changed on disk since
+#: it was written, even where what it stores of them is the same.
+MAX_STALE_PAGES = 20
 
 Notable = tuple[tuple[Link, Resolution], ...]
 _new_tuple: Any = tuple.__new__
@@ -56,7 +59,7 @@ class LinkSummary:
     notable: dict[str, Notable]
     #: Per page: the pages its links reach, itself left out.
     targets: dict[str, tuple[str, ...]]
-    #: Whether this run found pages changed since the snapshot.
+    #: Whether the snapshot must be written again.
     changed: bool = True
 
     def linked_pages(self) -> set[str]:
@@ -183,19 +186,36 @@ def _update(
         return None
     records = read_records(project, settings, changed)
     pages = stored.pages
+    before = {}
     for file in changed:
         old = pages[file.relative]
         record = records.get(file.relative)
         if record is None or not old.readable or _names(record) != _names(old.record):
             return None
+        before[file.relative] = _stored_part(stored, file.relative)
         pages[file.relative] = old._replace(record=record)
     link_cache = LinkCache.load(folder, stored.fingerprint)
     vault = Vault(settings, pages, frozenset(files), link_cache=link_cache)
-    summary = LinkSummary(vault, stored.notable, stored.targets, bool(changed))
+    summary = LinkSummary(vault, stored.notable, stored.targets, changed=False)
     for file in changed:
         _refresh(summary, file.relative)
         stored.refresh(file.relative)
+        if _stored_part(stored, file.relative) != before[file.relative]:
+            summary.changed = True
+    # A page whose stored part is the same is read again by the next run,
+    # through the file cache. Past a few such pages, storing them costs less.
+    if len(changed) > MAX_STALE_PAGES:
+        summary.changed = True
     return summary
+
+
+def _stored_part(stored: _Snapshot, source: str) -> tuple[object, ...]:
+    """Return what the snapshot stores of a page, apart from its stat."""
+    return (
+        stored.plain_pages[source],
+        stored.plain_notable.get(source),
+        stored.targets.get(source),
+    )
 
 
 def _names(record: PageRecord) -> tuple[object, ...]:
