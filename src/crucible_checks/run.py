@@ -11,10 +11,11 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crucible_checks.baseline import apply_baseline, read_baseline
+from crucible_checks.cache import content_hash
 from crucible_checks.checks import Check, CheckInfo, Scope
 from crucible_checks.errors import (
     ConfigError,
@@ -37,6 +38,9 @@ from crucible_checks.session import Session
 from crucible_checks.suppression import Directive, apply, parse_directives, unused
 
 UNUSED_SUPPRESSION = "CC001"
+_DIRECTIVES_CACHE = "suppression"
+#: Raise when the suppression comment syntax changes.
+_DIRECTIVES_VERSION = 1
 UNREADABLE_FILE = "CC002"
 
 #: First-generation threshold of the cyclic garbage collector during a run. A
@@ -245,8 +249,8 @@ def _run_once(
         check for check in checks if check.info.family != "core"
     ] + core_checks:
         findings.extend(_run_check(check, project, session, changed))
-    project.save_caches()
     findings = _filter(findings, project, session, checks)
+    project.save_caches()
     result = RunResult(
         sorted(set(findings)),
         [c.info for c in checks],
@@ -340,13 +344,22 @@ def _suppress(
 def _directives(project: Project, file: SourceFile | None) -> list[Directive]:
     if file is None or file.size > 2 * 1024 * 1024:
         return []
-    try:
-        data = file.path.read_bytes()
-    except OSError:
-        return []
-    if b"crucible-checks-" not in data and b"noqa" not in data.lower():
-        return []
-    return parse_directives(file.relative, data.decode("utf-8", "replace"))
+    # Kept per file: a warm run with a finding in each of 1k files would
+    # otherwise read all of them again to look for suppression comments.
+    cache = project.cache(_DIRECTIVES_CACHE, _DIRECTIVES_VERSION)
+    cached: tuple[Directive, ...] | None = cache.get(file)
+    if cached is None:
+        try:
+            data = file.path.read_bytes()
+        except OSError:
+            return []
+        cached = ()
+        if b"crucible-checks-" in data or b"noqa" in data.lower():
+            text = data.decode("utf-8", "replace")
+            cached = tuple(parse_directives(file.relative, text))
+        cache.put(file, content_hash(data), cached)
+    # Copies, since applying the directives marks them used.
+    return [replace(directive) for directive in cached]
 
 
 def _unused_findings(path: str, directives: Sequence[Directive]) -> list[Finding]:
