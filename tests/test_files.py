@@ -171,6 +171,12 @@ def test_git_tracked(repository: Path) -> None:
     assert git_tracked(repository) == {"old.txt", "pyproject.toml"}
 
 
+def test_git_tracked_below_top(repository: Path) -> None:
+    touch(repository / "sub" / "docs" / "é x.md")
+    git(repository, "add", "sub")
+    assert git_tracked(repository / "sub") == {"docs/é x.md"}
+
+
 def test_file_source_git_skips_untracked(cli: Cli, repository: Path) -> None:
     touch(repository / "untracked.txt", "bad \n")
     assert "untracked.txt" in cli("run").out

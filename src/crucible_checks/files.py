@@ -321,25 +321,18 @@ def git_tracked(root: Path) -> set[str] | None:
     stashes unstaged edits but leaves untracked files on disk.
     """
     try:
+        # Without --full-name, git prints paths relative to the working folder,
+        # which is the root: no second call is needed to find the top level.
         completed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--full-name", "--", "."],
+            ["git", "ls-files", "-z", "--cached", "--", "."],
             cwd=root,
             capture_output=True,
             check=True,
         )
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
-    prefix = root.resolve().relative_to(Path(top).resolve()).as_posix()
     names = completed.stdout.decode("utf-8", "surrogateescape").split("\0")
-    strip = "" if prefix == "." else prefix + "/"
-    return {name[len(strip) :] for name in names if name and name.startswith(strip)}
+    return {name for name in names if name}
 
 
 def _identity(folder: Path) -> tuple[int, int]:
