@@ -167,17 +167,18 @@ def test_json_index_mode(tmp_path: Path, cli: Cli, monkeypatch) -> None:  # type
     )
 
 
-def test_stale_check_skips_prose_without_markers(tmp_path: Path, cli: Cli) -> None:
+def test_stale_check_skips_pages_without_markers(tmp_path: Path, cli: Cli) -> None:
     unmarked = {name: text for name, text in PAGES.items() if name != "notes.md"}
     root = write_vault(tmp_path, unmarked)
     outcome = cli("run", str(root), "--select", "DOC101")
     assert outcome.status == 0
     cache = root / ".crucible_checks_cache"
+    assert sorted(path.name for path in cache.glob("docs-sections*")) == []
     assert sorted(path.name for path in cache.glob("docs-prose*")) == []
     assert sorted(path.name for path in cache.glob("docs-pages*")) != []
 
 
-def test_stale_check_reads_prose_with_markers(tmp_path: Path, cli: Cli) -> None:
+def test_stale_check_reads_sections_with_markers(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path, PAGES)
     outcome = cli("run", str(root), "--select", "DOC101")
     assert outcome.out.splitlines()[0] == (
@@ -185,4 +186,4 @@ def test_stale_check_reads_prose_with_markers(tmp_path: Path, cli: Cli) -> None:
         "`crucible-checks docs backlinks` or `run --fix`"
     )
     cache = root / ".crucible_checks_cache"
-    assert sorted(path.name for path in cache.glob("docs-prose*")) != []
+    assert sorted(path.name for path in cache.glob("docs-sections*")) != []

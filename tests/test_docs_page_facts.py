@@ -1,4 +1,4 @@
-"""Page facts: the per-page prose, contexts and sections the graph tools cache."""
+"""Page facts: the prose, link contexts and sections the graph tools cache."""
 
 from __future__ import annotations
 
@@ -7,17 +7,22 @@ import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crucible_checks.docs import page_facts
-from crucible_checks.docs.backlinks import earlier_sections
-from crucible_checks.docs.generated_section import BACKLINKS_SECTION, find_section
-from crucible_checks.docs.page_facts import PageFacts, facts_from_prose
-from crucible_checks.docs.prose import read_prose
+from crucible_checks.docs import prose_facts, section_facts
+from crucible_checks.docs.backlinks import earlier_sections, plain_context
+from crucible_checks.docs.generated_section import (
+    BACKLINKS_SECTION,
+    find_section,
+    newline_of,
+)
+from crucible_checks.docs.prose import PageProse, SourceLine, read_prose
+from crucible_checks.docs.prose_facts import ProseFacts, scan_prose
+from crucible_checks.docs.section_facts import SectionFacts, scan_sections
+from crucible_checks.docs.source_map import SourceText
 from tests.conftest import Outcome
 
 Cli = Callable[..., Outcome]
@@ -76,22 +81,29 @@ def outputs(cli: Cli) -> list[Outcome]:
 
 
 def count_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the text of every page whose facts are scanned from now on."""
+    """Record the text of every page scanned for facts from now on, once for
+    its prose and once for its sections."""
     scanned: list[str] = []
-    scan_plain, scan = page_facts._scan_plain, page_facts._scan
+    read_plain, read_any = prose_facts.read_plain_prose, prose_facts.read_prose
+    find_lines = section_facts.link_lines
 
-    def counted_plain(text: str, alias_first: bool) -> Any:
-        found = scan_plain(text, alias_first)
-        if found is not None:  # Else the page is parsed by `_scan`.
+    def counted_plain(text: str) -> PageProse | None:
+        found = read_plain(text)
+        if found is not None:  # Else the page is parsed by `read_prose`.
             scanned.append(text)
         return found
 
-    def counted(item: tuple[str, bool]) -> Any:
-        scanned.append(item[0])
-        return scan(item)
+    def counted(text: str) -> PageProse:
+        scanned.append(text)
+        return read_any(text)
 
-    monkeypatch.setattr(page_facts, "_scan_plain", counted_plain)
-    monkeypatch.setattr(page_facts, "_scan", counted)
+    def counted_lines(source: SourceText) -> tuple[SourceLine, ...]:
+        scanned.append(source.text)
+        return find_lines(source)
+
+    monkeypatch.setattr(prose_facts, "read_plain_prose", counted_plain)
+    monkeypatch.setattr(prose_facts, "read_prose", counted)
+    monkeypatch.setattr(section_facts, "link_lines", counted_lines)
     return scanned
 
 
@@ -99,18 +111,28 @@ def count_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @given(st.lists(PIECES, max_size=12).map("".join), st.booleans())
 def test_facts_survive_plain_form(text: str, alias_first: bool) -> None:
     prose = read_prose(text)
-    facts = facts_from_prose(text, prose, alias_first)
-    stored = pickle.loads(pickle.dumps(tuple(facts)))
+    stored = pickle.loads(pickle.dumps(scan_prose(text, alias_first)))
     assert type(stored) is tuple
-    restored = PageFacts._make(stored)
-    assert restored == facts
+    restored = ProseFacts._make(stored)
     assert restored.runs() == list(prose.runs)
     assert restored.words == prose.words
+    stored = pickle.loads(pickle.dumps(scan_sections(text, alias_first)))
+    assert type(stored) is tuple
+    sections = SectionFacts._make(stored)
+    assert sections.backlinks_section() == prose.backlinks
+    assert sections.backlinks_text == prose.backlinks_text
+    assert sections.extra_sections() == earlier_sections(text)
+    assert sections.newline == newline_of(text)
+    contexts = [
+        (line.number, plain_context(line.text, alias_first))
+        for line in prose.link_lines
+    ]
+    assert sections.contexts == tuple(pair for pair in contexts if pair[1])
 
 
-def test_facts_keep_every_section() -> None:
+def test_sections_of_duplicates() -> None:
     text = PAGES["notes.md"]
-    facts = facts_from_prose(text, read_prose(text), False)
+    facts = SectionFacts._make(scan_sections(text, False))
     last = find_section(text, BACKLINKS_SECTION)
     assert last is not None
     assert last.end is not None
@@ -120,9 +142,9 @@ def test_facts_keep_every_section() -> None:
     assert len(facts.extra_sections()) == 1
 
 
-def test_facts_of_unterminated_section() -> None:
+def test_sections_of_unterminated() -> None:
     text = PAGES["open.md"]
-    facts = facts_from_prose(text, read_prose(text), False)
+    facts = SectionFacts._make(scan_sections(text, False))
     section = facts.backlinks_section()
     assert section == find_section(text, BACKLINKS_SECTION)
     assert section is not None
@@ -133,10 +155,10 @@ def test_facts_of_unterminated_section() -> None:
 
 def test_contexts_follow_alias_order() -> None:
     text = "# Page\n\nRead [[target|shown]] now.\n\nNo link here.\n"
-    assert facts_from_prose(text, read_prose(text), False).contexts == (
+    assert SectionFacts._make(scan_sections(text, False)).contexts == (
         (3, "Read shown now."),
     )
-    assert facts_from_prose(text, read_prose(text), True).contexts == (
+    assert SectionFacts._make(scan_sections(text, True)).contexts == (
         (3, "Read target now."),
     )
 
@@ -157,7 +179,7 @@ def test_warm_run_matches_cold(
     assert warm == cold
     shutil.rmtree(root / ".crucible_checks_cache")
     assert outputs(cli) == cold
-    assert len(scanned) == len(PAGES)
+    assert sorted(scanned) == sorted([*PAGES.values(), *PAGES.values()])
 
 
 def test_changed_page_is_read_again(

@@ -34,7 +34,7 @@ from crucible_checks.errors import ConfigError
 from crucible_checks.findings import Severity
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.page_facts import PageFacts
+    from crucible_checks.docs.section_facts import SectionFacts
 
 SECTION_MODE = "section"
 JSON_MODE = "json"
@@ -130,7 +130,7 @@ def _heading(value: str) -> str:
 
 
 def collect_backlinks(
-    vault: Vault, facts: Mapping[str, PageFacts]
+    vault: Vault, facts: Mapping[str, SectionFacts]
 ) -> Mapping[str, list[Backlink]]:
     """Return, for each linked page, its backlinks sorted by title and path.
 
@@ -143,7 +143,7 @@ def collect_backlinks(
 class _BacklinkIndex(Mapping[str, list[Backlink]]):
     """The backlinks of each linked page, built on first access."""
 
-    def __init__(self, vault: Vault, facts: Mapping[str, PageFacts]) -> None:
+    def __init__(self, vault: Vault, facts: Mapping[str, SectionFacts]) -> None:
         self._vault = vault
         self._facts = facts
         self._links = vault.backlinks()
@@ -204,9 +204,13 @@ def plain_context(line: str, alias_first: bool = False) -> str:
             return first if alias_first else second
         return first.partition("#")[0] or first
 
-    text = _WIKI.sub(wiki_text, line)
-    text = _MARKDOWN.sub(lambda match: match.group(1), text)
-    text = _REFERENCE.sub(lambda match: match.group(1), text)
+    text = _WIKI.sub(wiki_text, line) if "[[" in line else line
+    # Each pattern needs the characters tested first, and most lines of a
+    # wiki have none left once their wiki links are replaced.
+    if "](" in text:
+        text = _MARKDOWN.sub(r"\1", text)
+    if "[" in text:
+        text = _REFERENCE.sub(r"\1", text)
     text = _LEADING_MARKUP.sub("", text)
     text = text.replace("*", "").replace("`", "").strip().strip("|")
     text = " ".join(text.replace("|", ";").split())
@@ -359,7 +363,7 @@ STALE_BACKLINKS = CheckInfo(
 
 def changed_sections(
     vault: Vault,
-    facts: Mapping[str, PageFacts],
+    facts: Mapping[str, SectionFacts],
     backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
 ) -> Iterable[tuple[str, Section, str]]:

@@ -24,7 +24,7 @@ from crucible_checks.findings import Edit, Finding, Fix
 from crucible_checks.project import Project
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.page_facts import PageFacts
+    from crucible_checks.docs.section_facts import SectionFacts
 
 
 class StaleBacklinks:
@@ -43,9 +43,9 @@ class StaleBacklinks:
             return  # No page has a section, so no page text needs scanning.
         vault = vault_of(project)
         # Imported here: the prose scan loads only when a page has a section.
-        from crucible_checks.docs.page_facts import page_facts_of
+        from crucible_checks.docs.section_facts import section_facts_of
 
-        facts = page_facts_of(project, vault)
+        facts = section_facts_of(project, vault)
         backlinks = collect_backlinks(vault, facts)
         if settings.mode == JSON_MODE:
             yield from self._stale_index(project, vault, backlinks, settings)
@@ -75,7 +75,7 @@ class StaleBacklinks:
             )
 
     def _duplicates(
-        self, project: Project, facts: Mapping[str, PageFacts]
+        self, project: Project, facts: Mapping[str, SectionFacts]
     ) -> Iterator[Finding]:
         """Report pages with several backlinks sections, with a fix that deletes
         all but the last, the one `docs backlinks` and `--fix` keep up to date."""

@@ -31,6 +31,7 @@ from crucible_checks.docs.graph_export import (
 )
 from crucible_checks.docs.graph_html import render_html
 from crucible_checks.docs.mentions import UNLINKED_MENTION, unlinked_mentions
+from crucible_checks.docs.page_facts import F, FactKind, facts_of, start_scan
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.stats import docs_stats, format_stats
 from crucible_checks.docs.vault import Vault, vault_of
@@ -41,7 +42,7 @@ from crucible_checks.selection import check_options
 from crucible_checks.session import Session
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.page_facts import PageFacts
+    from crucible_checks.docs.section_facts import SectionFacts
 
 
 @contextmanager
@@ -56,14 +57,18 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def load(session: Session) -> tuple[Project, Vault, dict[str, PageFacts]]:
+def load(session: Session, kind: FactKind[F]) -> tuple[Project, Vault, dict[str, F]]:
     """Build the project, its vault and the facts of its pages, using the cache."""
-    # Imported here: the prose scan loads only when a graph action needs it.
-    from crucible_checks.docs.page_facts import page_facts_of
-
     project = build_project(session, RunOptions())
-    vault = vault_of(project)
-    facts = page_facts_of(project, vault)
+    # Pages without cached facts are scanned in worker processes while the
+    # vault is built.
+    scan = start_scan(project, kind)
+    try:
+        vault = vault_of(project)
+        facts = facts_of(project, vault, kind, scan)
+    finally:
+        if scan is not None:
+            scan.close()
     project.save_caches()
     for problem in project.read_problems.values():
         print(f"{problem.relative}: {problem.reason}", file=sys.stderr)
@@ -86,7 +91,10 @@ class BacklinksAction:
             return self._run(args, session)
 
     def _run(self, args: argparse.Namespace, session: Session) -> int:
-        project, vault, facts = load(session)
+        # Imported here: the facts' scans load only when an action runs.
+        from crucible_checks.docs.section_facts import SECTION_FACTS
+
+        project, vault, facts = load(session, SECTION_FACTS)
         settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
         backlinks = collect_backlinks(vault, facts)
         if settings.mode == JSON_MODE:
@@ -122,7 +130,7 @@ def _write_index(
 def _write_sections(
     project: Project,
     vault: Vault,
-    facts: Mapping[str, PageFacts],
+    facts: Mapping[str, SectionFacts],
     backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
     check: bool,
@@ -172,7 +180,7 @@ class _Change(enum.Enum):
 def _section_change(
     vault: Vault,
     path: str,
-    page: PageFacts,
+    page: SectionFacts,
     backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
 ) -> _Change:
@@ -205,7 +213,9 @@ class StatsAction:
             return self._run(args, session)
 
     def _run(self, args: argparse.Namespace, session: Session) -> int:
-        project, vault, facts = load(session)
+        from crucible_checks.docs.prose_facts import PROSE_FACTS
+
+        project, vault, facts = load(session, PROSE_FACTS)
         options = check_options(UNLINKED_MENTION, session.config)
         potential = sum(1 for _ in unlinked_mentions(project, vault, options))
         project.save_caches()

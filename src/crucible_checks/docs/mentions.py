@@ -234,9 +234,9 @@ def unlinked_mentions(
         ignored if isinstance(ignored, list) else [],
     )
     # Imported here: the prose scan loads only when the check runs.
-    from crucible_checks.docs.page_facts import page_facts_of
+    from crucible_checks.docs.prose_facts import prose_facts_of
 
-    facts = page_facts_of(project, vault)
+    facts = prose_facts_of(project, vault)
     for source in sorted(vault.pages):
         page = facts.get(source)
         if page is not None and names.may_match(page.prose):

@@ -1,154 +1,103 @@
-"""What the graph tools keep of each page's text, cached per file.
+"""Facts read from each page's text besides its record, cached per file.
 
 ``docs stats``, ``docs backlinks`` and the checks DOC101 and DOC102 need more
-of a page than its record. They read the words of its prose, the prose runs
-where other pages' names may be mentioned, its lines with links as a backlinks
-list quotes them, and its generated backlinks sections. `page_facts_of`
-returns these facts for every readable page. They come from the per-file cache
-where the file is unchanged (same size and modification time, else same
-content hash), so only new and changed pages are read and scanned.
+of a page than its record. Each kind of fact (`FactKind`) is scanned from the
+page's text alone, so it is cached per file, and `facts_of` returns it for
+every readable page. A file whose size and modification time, else whose
+content hash, match the cache entry is not read again, so only new and changed
+pages are scanned. The kinds are `crucible_checks.docs.prose_facts` (words and
+prose runs) and `crucible_checks.docs.section_facts` (backlinks contexts and
+sections), kept apart so a command scans only what it reads.
 
 The cache stores each page's facts as one plain tuple of strings, numbers and
-plain tuples, with the prose runs packed into one string and one tuple of
-numbers: unpickling that is several times faster than unpickling named tuples.
+plain tuples, because unpickling that is several times faster than unpickling
+named tuples or dataclasses. `tuple.__new__` then turns it into the kind's
+named tuple without a Python-level call.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from crucible_checks.cache import content_hash
-from crucible_checks.docs.backlinks import ExtraSection, earlier_sections, plain_context
-from crucible_checks.docs.generated_section import (
-    BACKLINKS_SECTION,
-    Section,
-    newline_of,
-)
-from crucible_checks.docs.plain_prose import read_plain_prose
-from crucible_checks.docs.prose import PageProse, Prose, read_prose
+from crucible_checks.docs.settings import DocsSettings
 from crucible_checks.docs.vault import Vault
 from crucible_checks.files import SourceFile
-from crucible_checks.parallel import map_parallel
+from crucible_checks.parallel import MIN_PARALLEL_ITEMS, map_parallel, worker_count
 from crucible_checks.project import Project
 
-SHARED_KEY = "docs.page-facts"
-CACHE_NAMESPACE = "docs-prose"
-#: Raise when `PageFacts` or the prose scan changes, so old entries are dropped.
-FACTS_VERSION = 7
-#: The numbers stored per prose run: offset, line, column and the in-table flag.
-_RUN_FIELDS = 4
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+F = TypeVar("F", bound=tuple[Any, ...])
+#: The plain tuple a page's facts are stored as.
+Plain = tuple[Any, ...]
+#: Scans one page's text, with the alias order of the docs settings.
+Scan = Callable[[str, bool], Plain]
 
 _new_tuple: Any = tuple.__new__
 
 
-class PageFacts(NamedTuple):
-    """The facts of one page; see the module.
+@dataclass(frozen=True)
+class FactKind(Generic[F]):
+    """One kind of per-page facts: its cache and how a page is scanned.
 
-    ``prose`` is the text of the prose runs joined by newlines (no run
-    contains one), and ``run_positions`` their offset, line, column and
-    in-table flag.
-    ``contexts`` maps the lines that contain a link to the text a backlinks
-    list quotes, as ``(line, context)`` pairs, leaving out empty contexts.
-    ``section`` is the last backlinks section as ``(start, end, line, text)``,
-    with end None and text empty when the end marker is missing, and
-    ``earlier`` contains the complete sections before it as
-    ``(line, start, end)``. ``newline`` is the page's line ending.
+    ``scan_here`` returns None for a page that ``scan`` must read, the slower
+    scan worth sending to a worker process. Both must be module-level
+    functions, so worker processes can run them. Raise ``version`` when the
+    facts or the scans change, so old cache entries are dropped.
     """
 
-    words: int
-    prose: str
-    run_positions: tuple[int, ...]
-    contexts: tuple[tuple[int, str], ...]
-    newline: str
-    section: tuple[int, int | None, int, str] | None
-    earlier: tuple[tuple[int, int, int], ...]
+    name: str
+    version: int
+    facts: type[F]
+    scan: Scan
+    scan_here: Callable[[str, bool], Plain | None]
+    uses_alias_order: bool = False
 
-    def runs(self) -> list[Prose]:
-        """Return the prose runs, in page order."""
-        if not self.run_positions:
-            return []
-        numbers = self.run_positions
-        return [
-            Prose(offset, line, column, text, bool(in_table))
-            for text, offset, line, column, in_table in zip(
-                self.prose.split("\n"),
-                numbers[0::_RUN_FIELDS],
-                numbers[1::_RUN_FIELDS],
-                numbers[2::_RUN_FIELDS],
-                numbers[3::_RUN_FIELDS],
-                strict=True,
-            )
-        ]
-
-    def backlinks_section(self) -> Section | None:
-        """Return the last backlinks section, the one commands rewrite."""
-        if self.section is None:
-            return None
-        start, end, line, _text = self.section
-        return Section(BACKLINKS_SECTION, start, end, line)
-
-    @property
-    def backlinks_text(self) -> str:
-        """Return the text of the last backlinks section, empty when it has no
-        end marker or the page has no section."""
-        return "" if self.section is None else self.section[3]
-
-    def extra_sections(self) -> tuple[ExtraSection, ...]:
-        """Return the backlinks sections before the last one."""
-        return tuple(ExtraSection(*section) for section in self.earlier)
+    def cache_key(self, settings: DocsSettings) -> list[object]:
+        alias_first = settings.alias_first if self.uses_alias_order else None
+        return [self.version, alias_first]
 
 
-def facts_from_prose(text: str, prose: PageProse, alias_first: bool) -> PageFacts:
-    """Return the facts of a page from its text and its scanned prose."""
-    runs = prose.runs
-    positions = tuple(
-        number
-        for run in runs
-        for number in (run.offset, run.line, run.column, int(run.in_table))
-    )
-    contexts = []
-    for line in prose.link_lines:
-        context = plain_context(line.text, alias_first)
-        if context:
-            contexts.append((line.number, context))
-    section = None
-    if prose.backlinks is not None:
-        found = prose.backlinks
-        section = (found.start, found.end, found.line, prose.backlinks_text)
-    earlier = tuple(
-        (extra.line, extra.start, extra.end) for extra in earlier_sections(text)
-    )
-    return PageFacts(
-        prose.words,
-        "\n".join(run.text for run in runs),
-        positions,
-        tuple(contexts),
-        newline_of(text),
-        section,
-        earlier,
-    )
+def facts_of(
+    project: Project, vault: Vault, kind: FactKind[F], scan: FactsScan | None = None
+) -> dict[str, F]:
+    """Return the facts of every readable page, built once per run.
+
+    ``scan``, from `start_scan`, contains the pages scanned in the background.
+    """
+    key = f"docs.facts.{kind.name}"
+    return project.shared(key, lambda: _read_all(project, vault, kind, scan))
 
 
-def page_facts_of(project: Project, vault: Vault) -> dict[str, PageFacts]:
-    """Return the facts of every readable page, built once per run."""
-    return project.shared(SHARED_KEY, lambda: _read_all(project, vault))
+def _read_all(
+    project: Project, vault: Vault, kind: FactKind[F], scan: FactsScan | None
+) -> dict[str, F]:
+    """Read each page's facts from the cache or ``scan``, else scan the page.
 
-
-def _read_all(project: Project, vault: Vault) -> dict[str, PageFacts]:
-    """Read each page's facts from the per-file cache, else scan the page.
-
-    A plain page is scanned here, by lines, which costs less than sending it
-    to a worker process. The others are parsed by markdown-it, in worker
-    processes when there are many.
+    A page ``kind.scan_here`` reads is scanned in this process, where it costs
+    less than sending the page to a worker process. The others are read by
+    ``kind.scan``, in worker processes when there are many.
     """
     alias_first = vault.settings.alias_first
-    cache = project.cache(CACHE_NAMESPACE, [FACTS_VERSION, alias_first])
-    found: dict[str, PageFacts] = {}
+    cache = project.cache(kind.name, kind.cache_key(vault.settings))
+    scanned = {} if scan is None else scan.results()
+    found: dict[str, Plain] = {}
     pending: list[tuple[SourceFile, str, str]] = []
     for file in project.files:
-        if file.relative not in vault.pages:
+        page = vault.pages.get(file.relative)
+        if page is None:
             continue
         plain = cache.get(file)
+        ready = scanned.get(file.relative) if page.readable else None
+        if plain is None and ready is not None:
+            digest, plain = ready
+            cache.put(file, digest, plain)
         if plain is None:
             data = project.read_bytes(file)
             text = None if data is None else project.decode(file, data)
@@ -157,36 +106,97 @@ def _read_all(project: Project, vault: Vault) -> dict[str, PageFacts]:
             digest = content_hash(data)
             plain = cache.get_by_hash(file, digest)
             if plain is None:
-                plain = _scan_plain(text, alias_first)
+                plain = kind.scan_here(text, alias_first)
                 if plain is None:
                     pending.append((file, digest, text))
                     continue
                 cache.put(file, digest, plain)
-        found[file.relative] = _new_tuple(PageFacts, plain)
-    if not pending:
-        return found
-    items = [(text, alias_first) for _file, _digest, text in pending]
-    for (file, digest, _text), plain in zip(
-        pending, map_parallel(_scan, items), strict=True
-    ):
-        cache.put(file, digest, plain)
-        found[file.relative] = _new_tuple(PageFacts, plain)
+        found[file.relative] = plain
+    if pending:
+        items = [(text, alias_first) for _file, _digest, text in pending]
+        for (file, digest, _text), plain in zip(
+            pending, map_parallel(partial(_scan_item, kind.scan), items), strict=True
+        ):
+            cache.put(file, digest, plain)
+            found[file.relative] = plain
     # In the order of the project's files, as a warm run reads them.
     return {
-        file.relative: found[file.relative]
+        file.relative: _new_tuple(kind.facts, found[file.relative])
         for file in project.files
         if file.relative in found
     }
 
 
-def _scan_plain(text: str, alias_first: bool) -> tuple[Any, ...] | None:
-    """Return the plain facts of a plain page, or None for any other page."""
-    prose = read_plain_prose(text)
-    if prose is None:
-        return None
-    return tuple(facts_from_prose(text, prose, alias_first))
-
-
-def _scan(item: tuple[str, bool]) -> tuple[Any, ...]:
+def _scan_item(scan: Scan, item: tuple[str, bool]) -> Plain:
     text, alias_first = item
-    return tuple(facts_from_prose(text, read_prose(text), alias_first))
+    return scan(text, alias_first)
+
+
+class FactsScan:
+    """Pages whose facts worker processes are scanning; see `start_scan`."""
+
+    def __init__(
+        self, pool: Executor, paths: list[str], results: Iterator[Any]
+    ) -> None:
+        self._pool = pool
+        self._paths = paths
+        self._results = results
+
+    def results(self) -> dict[str, tuple[str, Plain]]:
+        """Wait for the scan; return the content hash and plain facts by path.
+
+        Pages the workers could not read or decode are left out.
+        """
+        try:
+            return {
+                path: result
+                for path, result in zip(self._paths, self._results, strict=True)
+                if result is not None
+            }
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """End the workers, dropping the pages they have not started on."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def start_scan(project: Project, kind: FactKind[Any]) -> FactsScan | None:
+    """Start scanning the pages without cached facts in worker processes.
+
+    Call it before the vault is built: on a cold run the workers scan while
+    this process parses the page records. Returns None when there are too
+    few such pages, or cores, for a process pool to pay off, and
+    `facts_of` then scans them itself. The caller must close the scan.
+    """
+    settings = DocsSettings.of(project)
+    cache = project.cache(kind.name, kind.cache_key(settings))
+    files = [
+        file
+        for file in project.files_with_suffix(".md")
+        if settings.docs_path(file.relative) is not None and cache.get(file) is None
+    ]
+    # This process keeps one core busy building the vault meanwhile.
+    workers = worker_count() - 1
+    if len(files) < MIN_PARALLEL_ITEMS or workers < 1:
+        return None
+    # Imported here: warm runs start no process pool.
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers)
+    items = [(str(file.path), settings.alias_first) for file in files]
+    chunk = max(1, len(items) // (workers * 4))
+    results = pool.map(partial(_scan_file, kind.scan), items, chunksize=chunk)
+    return FactsScan(pool, [file.relative for file in files], results)
+
+
+def _scan_file(scan: Scan, item: tuple[str, bool]) -> tuple[str, Plain] | None:
+    """Return the content hash and plain facts of a page file, or None when
+    it cannot be read or decoded (`Project.read_bytes` reports why)."""
+    location, alias_first = item
+    try:
+        data = Path(location).read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return content_hash(data), scan(text, alias_first)

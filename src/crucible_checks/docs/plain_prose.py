@@ -21,12 +21,12 @@ import re
 
 from crucible_checks.docs.plain_pages import scan_plain_page
 from crucible_checks.docs.prose import (
-    URL,
     WORD,
     PageProse,
     Prose,
     gaps,
     link_lines,
+    url_spans,
 )
 from crucible_checks.docs.source_map import SourceText
 
@@ -88,14 +88,16 @@ def _paragraphs(prose: str, heading_lines: set[int]) -> list[list[_Line]]:
 def _scan_line(line: _Line, runs: list[Prose]) -> int:
     """Add the prose runs of one line to ``runs`` and return its word count."""
     number, offset, column, content = line
-    excluded = [match.span() for match in URL.finditer(content)]
+    excluded = url_spans(content)
     words = 0
-    for link in _WIKI_LINK.finditer(content):
-        excluded.append(link.span())
-        if not link.group(1):
-            target, _, shown = link.group(2).partition("|")
-            words += len(WORD.findall(shown or target.partition("#")[0]))
-    for start, end in gaps(excluded, len(content)):
+    if "[[" in content:
+        for link in _WIKI_LINK.finditer(content):
+            excluded.append(link.span())
+            if not link.group(1):
+                target, _, shown = link.group(2).partition("|")
+                words += len(WORD.findall(shown or target.partition("#")[0]))
+    spans = gaps(excluded, len(content)) if excluded else [(0, len(content))]
+    for start, end in spans:
         words += len(WORD.findall(content, start, end))
         piece = content[start:end]
         if piece.strip():
@@ -104,7 +106,7 @@ def _scan_line(line: _Line, runs: list[Prose]) -> int:
 
 
 def _words_outside_urls(text: str) -> int:
-    excluded = [match.span() for match in URL.finditer(text)]
+    excluded = url_spans(text)
     return sum(
         len(WORD.findall(text, start, end)) for start, end in gaps(excluded, len(text))
     )

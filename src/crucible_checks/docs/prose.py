@@ -10,6 +10,7 @@ links and the words of headings.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ _NOT_PROSE_KEY = "crucible_not_prose"
 _INLINE_TRIGGER = re.compile(r"[`\[<&\\]")
 #: A URL in prose text, which is not prose.
 URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.|\bmailto:)[^\s<>]*")
+#: Every `URL` match contains one of these.
+_URL_MARKERS = ("://", "www.", "mailto:")
 WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "gaps",
     "link_lines",
     "read_prose",
+    "url_spans",
 ]
 
 
@@ -155,12 +159,26 @@ def read_prose(text: str) -> PageProse:
 
 
 def link_lines(source: SourceText) -> tuple[SourceLine, ...]:
+    """Return the lines that contain a ``[``, found by searching for it."""
+    text = source.text
+    starts = source.line_starts
     lines = []
-    for index, start in enumerate(source.line_starts):
-        line = source.line(index)
-        if "[" in line:
-            lines.append(SourceLine(index + 1, start + source.base, line))
+    position = text.find("[")
+    while position >= 0:
+        index = bisect.bisect_right(starts, position) - 1
+        line = SourceLine(index + 1, starts[index] + source.base, source.line(index))
+        lines.append(line)
+        if index + 1 == len(starts):
+            break
+        position = text.find("[", starts[index + 1])
     return tuple(lines)
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of the URLs in ``text``."""
+    if not any(marker in text for marker in _URL_MARKERS):
+        return []
+    return [match.span() for match in URL.finditer(text)]
 
 
 def _track(context: dict[str, bool], kind: str) -> None:
@@ -176,7 +194,7 @@ def _scan_inline(
     """Return the prose runs of one inline run and its word count."""
     assert token.map is not None
     content = token.content
-    excluded = [match.span() for match in URL.finditer(content)]
+    excluded = url_spans(content)
     link_words = 0
     if _INLINE_TRIGGER.search(content):
         md = prose_parser()

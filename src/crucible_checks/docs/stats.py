@@ -13,7 +13,7 @@ from crucible_checks.docs.resolve import ATTACHMENT, MISSING, MISSING_ATTACHMENT
 from crucible_checks.docs.vault import Vault
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.page_facts import PageFacts
+    from crucible_checks.docs.prose_facts import ProseFacts
 
 TOP = 10
 
@@ -49,7 +49,7 @@ class DocsStats:
 
 
 def docs_stats(
-    vault: Vault, facts: Mapping[str, PageFacts], potential_wiki_links: int
+    vault: Vault, facts: Mapping[str, ProseFacts], potential_wiki_links: int
 ) -> DocsStats:
     """Compute the stats of a vault.
 

@@ -1,0 +1,86 @@
+"""The prose facts of a page: its word count and its prose runs.
+
+``docs stats`` counts the words, and the unlinked mention check (DOC102)
+searches the runs for other pages' names. `prose_facts_of` returns them for
+every readable page, cached per file (see `crucible_checks.docs.page_facts`).
+The runs are stored packed, as one string and one tuple of numbers, because a
+10k-page vault has over 100k of them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from crucible_checks.docs.page_facts import FactKind, FactsScan, Plain, facts_of
+from crucible_checks.docs.plain_prose import read_plain_prose
+from crucible_checks.docs.prose import PageProse, Prose, read_prose
+from crucible_checks.docs.vault import Vault
+from crucible_checks.project import Project
+
+#: The numbers stored per prose run: offset, line, column and the in-table flag.
+_RUN_FIELDS = 4
+
+
+class ProseFacts(NamedTuple):
+    """The word count and prose runs of one page.
+
+    ``prose`` is the text of the runs joined by newlines (no run contains
+    one), and ``run_positions`` their offset, line, column and in-table flag.
+    """
+
+    words: int
+    prose: str
+    run_positions: tuple[int, ...]
+
+    @classmethod
+    def of(cls, prose: PageProse) -> ProseFacts:
+        positions: list[int] = []
+        for run in prose.runs:
+            positions += (run.offset, run.line, run.column, run.in_table)
+        text = "\n".join(run.text for run in prose.runs)
+        return cls(prose.words, text, tuple(positions))
+
+    def runs(self) -> list[Prose]:
+        """Return the prose runs, in page order."""
+        if not self.run_positions:
+            return []
+        numbers = self.run_positions
+        return [
+            Prose(offset, line, column, text, bool(in_table))
+            for text, offset, line, column, in_table in zip(
+                self.prose.split("\n"),
+                numbers[0::_RUN_FIELDS],
+                numbers[1::_RUN_FIELDS],
+                numbers[2::_RUN_FIELDS],
+                numbers[3::_RUN_FIELDS],
+                strict=True,
+            )
+        ]
+
+
+def scan_plain_prose(text: str, alias_first: bool) -> Plain | None:
+    """Return the plain prose facts of a plain page, None for any other page."""
+    prose = read_plain_prose(text)
+    return None if prose is None else tuple(ProseFacts.of(prose))
+
+
+def scan_prose(text: str, alias_first: bool) -> Plain:
+    """Return the plain prose facts of any page."""
+    prose = read_plain_prose(text) or read_prose(text)
+    return tuple(ProseFacts.of(prose))
+
+
+PROSE_FACTS = FactKind(
+    name="docs-prose",
+    version=7,
+    facts=ProseFacts,
+    scan=scan_prose,
+    scan_here=scan_plain_prose,
+)
+
+
+def prose_facts_of(
+    project: Project, vault: Vault, scan: FactsScan | None = None
+) -> dict[str, ProseFacts]:
+    """Return the prose facts of every readable page, built once per run."""
+    return facts_of(project, vault, PROSE_FACTS, scan)

@@ -1,0 +1,98 @@
+"""The backlinks facts of a page: its quoted link lines and its sections.
+
+A backlinks list quotes the line of each link as plain text, and ``docs
+backlinks`` and the stale backlinks check (DOC101) compare each page's
+generated sections with what they should contain. `section_facts_of` returns
+both for every readable page, cached per file (see
+`crucible_checks.docs.page_facts`). They are found by searching the text, so
+no page needs markdown-it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from crucible_checks.docs.backlinks import ExtraSection, earlier_sections, plain_context
+from crucible_checks.docs.generated_section import (
+    BACKLINKS_SECTION,
+    MARKER_PREFIX,
+    Section,
+    find_section,
+    newline_of,
+)
+from crucible_checks.docs.page_facts import FactKind, FactsScan, Plain, facts_of
+from crucible_checks.docs.prose import link_lines
+from crucible_checks.docs.source_map import SourceText
+from crucible_checks.docs.vault import Vault
+from crucible_checks.project import Project
+
+
+class SectionFacts(NamedTuple):
+    """The link lines and backlinks sections of one page.
+
+    ``contexts`` maps each line that contains a ``[`` to the text a backlinks
+    list quotes for a link on it, as ``(line, context)`` pairs, leaving out
+    empty contexts. ``section`` is the last backlinks section as ``(start,
+    end, line, text)``, with end None and text empty when its end marker is
+    missing. ``earlier`` contains the complete sections before it as
+    ``(line, start, end)``. ``newline`` is the page's line ending.
+    """
+
+    contexts: tuple[tuple[int, str], ...]
+    newline: str
+    section: tuple[int, int | None, int, str] | None
+    earlier: tuple[tuple[int, int, int], ...]
+
+    def backlinks_section(self) -> Section | None:
+        """Return the last backlinks section, the one commands rewrite."""
+        if self.section is None:
+            return None
+        start, end, line, _text = self.section
+        return Section(BACKLINKS_SECTION, start, end, line)
+
+    @property
+    def backlinks_text(self) -> str:
+        """Return the text of the last backlinks section, empty when it has no
+        end marker or the page has no section."""
+        return "" if self.section is None else self.section[3]
+
+    def extra_sections(self) -> tuple[ExtraSection, ...]:
+        """Return the backlinks sections before the last one."""
+        return tuple(ExtraSection(*section) for section in self.earlier)
+
+
+def scan_sections(text: str, alias_first: bool) -> Plain:
+    """Return the plain section facts of a page."""
+    # Line numbers leave a byte-order mark out, as the page records do.
+    base = 1 if text.startswith("\ufeff") else 0
+    contexts = []
+    for line in link_lines(SourceText(text[base:], base)):
+        context = plain_context(line.text, alias_first)
+        if context:
+            contexts.append((line.number, context))
+    last = find_section(text, BACKLINKS_SECTION) if MARKER_PREFIX in text else None
+    section = None
+    if last is not None:
+        section_text = "" if last.end is None else text[last.start : last.end]
+        section = (last.start, last.end, last.line, section_text)
+    earlier = tuple(
+        (extra.line, extra.start, extra.end) for extra in earlier_sections(text)
+    )
+    return (tuple(contexts), newline_of(text), section, earlier)
+
+
+SECTION_FACTS = FactKind(
+    name="docs-sections",
+    version=1,
+    facts=SectionFacts,
+    scan=scan_sections,
+    scan_here=scan_sections,
+    uses_alias_order=True,
+)
+
+
+def section_facts_of(
+    project: Project, vault: Vault, scan: FactsScan | None = None
+) -> dict[str, SectionFacts]:
+    """Return the section facts of every readable page, built once per run."""
+    return facts_of(project, vault, SECTION_FACTS, scan)
