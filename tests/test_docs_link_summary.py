@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from crucible_checks.docs.link_summary import (
+    PAGES_FILE,
     SNAPSHOT_FILE,
+    LazyPages,
     LinkSummary,
     link_summary_of,
 )
@@ -54,18 +56,25 @@ def findings(cli: Cli, root: Path, *extra: str) -> list[str]:
 
 def summary(root: Path) -> LinkSummary:
     session = Session.create(start=root)
-    return link_summary_of(build_project(session, RunOptions()))
+    # The same paths as `findings`, so the walk finds the same files.
+    return link_summary_of(build_project(session, RunOptions(paths=[root])))
 
 
 def test_warm_run_reads_changed_page(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path)
     assert findings(cli, root) == [ORPHAN]
     assert (root / ".crucible_checks_cache" / SNAPSHOT_FILE).is_file()
-    edit(root / "docs" / "Setup.md", "# Setup\n\nBack to [[index]], see [[Gone]].\n")
-    warm = summary(root)
+    page = root / "docs" / "Setup.md"
+    edit(page, "# Setup\n\nBack to [[index]], see [[Queue]].\n")
+    pages = summary(root).vault.pages
+    assert isinstance(pages, LazyPages)
+    # Every name was resolved before, so no other page was loaded.
+    assert not pages.loaded
+    assert len(pages["docs/Setup.md"].record.links) == 2
     # Pages taken from the snapshot keep no links, but the changed page does.
-    assert warm.vault.pages["docs/Queue.md"].record.links == ()
-    assert len(warm.vault.pages["docs/Setup.md"].record.links) == 2
+    assert pages["docs/Queue.md"].record.links == ()
+    assert pages.loaded
+    edit(page, "# Setup\n\nBack to [[index]], see [[Gone]].\n")
     expected = [
         ORPHAN,
         "docs/Setup.md:3:24: DOC001 dead wiki link [[Gone]]: no page 'gone'",
@@ -147,3 +156,46 @@ def test_text_edit_keeps_snapshot(tmp_path: Path, cli: Cli) -> None:
     edit(page, PAGES["Setup.md"] + "\nSee [[Gone]].\n")
     assert len(findings(cli, root)) == 2
     assert snapshot.read_bytes() != written
+
+
+def test_new_fragment_link_reads_pages(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+    edit(root / "docs" / "Lonely.md", "# Lonely\n\nSee [[Queue#Nope]].\n")
+    expected = [
+        ORPHAN,
+        "docs/Lonely.md:3:5: DOC002 dead anchor in [[Queue#Nope]]: no heading "
+        "'Nope' in docs/Queue.md",
+    ]
+    assert findings(cli, root) == expected
+    assert findings(cli, root, "--no-cache") == expected
+
+
+def test_orphan_flag_edit_exempts_page(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+    page = root / "docs" / "Lonely.md"
+    edit(page, "---\norphan: true\n---\n" + PAGES["Lonely.md"])
+    assert findings(cli, root) == []
+    edit(page, PAGES["Lonely.md"])
+    assert findings(cli, root) == [ORPHAN]
+
+
+def test_replaced_pages_file_reads_pages_again(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+    (root / ".crucible_checks_cache" / PAGES_FILE).write_bytes(b"junk")
+    edit(root / "docs" / "Lonely.md", "# Lonely\n\nSee [[Queue#Retries]].\n")
+    assert findings(cli, root) == [ORPHAN]
+
+
+def test_shared_permalink_stays_reported(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    (root / "docs" / "Copy.md").write_text("---\nslug: setup\n---\n# Copy\n")
+    shared = (
+        "docs/Setup.md:1:1: DOC004 page has the permalink 'setup' of "
+        "docs/Copy.md; rename one of them"
+    )
+    assert shared in findings(cli, root)
+    edit(root / "docs" / "index.md", PAGES["index.md"] + "\nMore.\n")
+    assert shared in findings(cli, root)

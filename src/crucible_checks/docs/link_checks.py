@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from crucible_checks.checks import CheckInfo, OptionValue
 from crucible_checks.docs import rules
-from crucible_checks.docs.anchors import markdown_fragment_exists, wiki_fragment_exists
 from crucible_checks.docs.link_summary import LinkSummary, link_summary_of
 from crucible_checks.docs.records import Link
 from crucible_checks.docs.renames import rename_fix
@@ -142,26 +141,20 @@ class DeadAnchor:
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
         summary = link_summary_of(project)
-        vault = summary.vault
         for source, link, resolution in notable_links(project, summary):
+            # A link to a page is notable only when its fragment is dead.
             if resolution.status != PAGE or not link.fragment:
                 continue
-            page = vault.pages[resolution.paths[0]]
             if link.is_wiki:
-                found = wiki_fragment_exists(page.record, link.fragment, vault.settings)
                 kind = "block" if link.fragment.startswith("^") else "heading"
             else:
-                found = markdown_fragment_exists(
-                    page.record, link.fragment, vault.settings
-                )
                 kind = "anchor"
-            if not found:
-                message = (
-                    f"dead anchor in {link.text}: no {kind} "
-                    f"{link.fragment!r} in {page.path}"
-                )
-                subject = f"{page.path}#{link.fragment}"
-                yield link_finding(self.info, source, link, message, subject)
+            target = resolution.paths[0]
+            message = (
+                f"dead anchor in {link.text}: no {kind} {link.fragment!r} in {target}"
+            )
+            subject = f"{target}#{link.fragment}"
+            yield link_finding(self.info, source, link, message, subject)
 
 
 class DeadRelativeLink:
@@ -204,7 +197,6 @@ class AmbiguousPage:
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
         summary = link_summary_of(project)
-        vault = summary.vault
         for source, link, resolution in notable_links(project, summary):
             if resolution.status == AMBIGUOUS:
                 pages = ", ".join(resolution.paths)
@@ -213,14 +205,8 @@ class AmbiguousPage:
                     f"{len(resolution.paths)} pages ({pages}); write its path"
                 )
                 yield link_finding(self.info, source, link, message, link.target)
-        yield from self._shared_permalinks(project, vault)
-
-    def _shared_permalinks(self, project: Project, vault: Vault) -> Iterator[Finding]:
-        first_of: dict[str, str] = {}
-        for path in sorted(vault.pages):
-            permalink = vault.pages[path].permalink
-            first = first_of.setdefault(permalink, path)
-            if first != path and project.is_target(path):
+        for path, permalink, first in summary.shared_permalinks:
+            if project.is_target(path):
                 yield Finding(
                     path=path,
                     line=1,

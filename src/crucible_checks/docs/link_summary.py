@@ -1,43 +1,60 @@
 """What the link checks need of the vault, kept between runs.
 
 The link checks (dead wiki links, dead anchors, dead relative links, ambiguous
-pages, orphan pages) read three things. They read every page's names and
-anchors, the links that do not plainly reach a page (dead, ambiguous, outside
-the root, or naming a fragment), and the pages each page links to. A run stores
-these in a snapshot in the cache folder, with the size and modification time of
-every file. The next run takes them from there when no file was added or
-removed and every changed page still answers to the same names and anchors: it
-reads and resolves the changed pages only, instead of loading every page's
-record and resolving every link again. Any other change rebuilds the whole
-vault.
+pages, orphan pages) report on a few facts. These are the links that do not
+plainly reach a page (dead, ambiguous or outside the root, or naming a fragment
+that the page lacks), the pages each page links to, and a few sets of pages:
+those exempt from the orphan check, those with generated sections, and those
+sharing a permalink. A run stores them in a snapshot in the cache folder, with
+the size and modification time of every file and a digest of each page's names
+and anchors.
 
-In a summary taken from the snapshot, ``summary.vault`` resolves links and
-holds every page, but only the changed pages keep their links; code that reads
-the links of every page uses `crucible_checks.docs.vault.vault_of` instead.
+The next run takes them from there when no file was added or removed and every
+changed page still has the same names and anchors. It reads and resolves the
+changed pages only, instead of loading every page's record and resolving every
+link again. Any other change rebuilds the whole vault.
+
+The names and anchors of every page sit in a second file, read only when a run
+needs them: to resolve a name it has not seen before, to check a fragment of a
+changed page, or to suggest names for a new dead link. In a summary taken from
+the snapshot, ``summary.vault`` holds every page, but only the changed pages
+keep their links. Code that reads the links of every page uses
+`crucible_checks.docs.vault.vault_of` instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import pickle
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from crucible_checks.atomic import write_atomic
 from crucible_checks.cache import prepare_folder
+from crucible_checks.docs.anchors import markdown_fragment_exists, wiki_fragment_exists
 from crucible_checks.docs.link_cache import LinkCache
 from crucible_checks.docs.pages import RECORD_VERSION, read_records
 from crucible_checks.docs.records import Link, PageRecord
 from crucible_checks.docs.resolve import PAGE, Resolution
 from crucible_checks.docs.settings import DocsSettings
-from crucible_checks.docs.vault import Page, Vault, resolve_hook, vault_of
+from crucible_checks.docs.vault import (
+    Page,
+    Vault,
+    make_page,
+    orphan_exempt,
+    resolve_hook,
+    vault_of,
+)
 from crucible_checks.project import Project
 
 SNAPSHOT_FILE = "docs-summary.pickle"
+PAGES_FILE = "docs-summary-pages.pickle"
 #: Raise when the snapshot's content changes, so old snapshots are ignored.
-VERSION = 1
+VERSION = 2
 SHARED_KEY = "docs.link-summary"
 #: With more changed pages than this, rebuilding the vault costs less.
 MAX_CHANGED_PAGES = 200
@@ -47,18 +64,28 @@ MAX_STALE_PAGES = 20
 
 Notable = tuple[tuple[Link, Resolution], ...]
 _new_tuple: Any = tuple.__new__
-_T = TypeVar("_T")
 
 
 @dataclass
 class LinkSummary:
-    """The notable links and the page targets of every page, as the module describes."""
+    """The facts the link checks report on, as the module describes."""
 
     vault: Vault
-    #: Per page, in text order: links that are not to a page or name a fragment.
+    #: Per page, in text order: links that do not reach a page, and links to
+    #: a page whose fragment names no heading, anchor or block there.
     notable: dict[str, Notable]
     #: Per page: the pages its links reach, itself left out.
     targets: dict[str, tuple[str, ...]]
+    #: Pages the orphan check leaves alone: entry pages, pages marked
+    #: ``orphan: true`` and unreadable pages.
+    exempt: frozenset[str]
+    #: Pages with a generated section marker.
+    marked: frozenset[str]
+    #: ``(path, permalink, first path)`` for each page whose permalink an
+    #: earlier page (in path order) has.
+    shared_permalinks: tuple[tuple[str, str, str], ...]
+    #: Per page: a digest of its names and anchors.
+    names: dict[str, str] = field(repr=False)
     #: Whether the snapshot must be written again.
     changed: bool = True
 
@@ -84,29 +111,34 @@ def _build(project: Project) -> LinkSummary:
         return summarise(vault_of(project))
     settings = DocsSettings.of(project)
     key = _key(settings)
-    path = folder / SNAPSHOT_FILE
-    stored = _load(path, key)
-    summary = None if stored is None else _update(project, settings, stored, folder)
+    stored = _load(folder / SNAPSHOT_FILE, key)
+    summary = None
+    if stored is not None:
+        summary = _update(project, settings, stored, folder)
     if stored is None or summary is None:
         summary = summarise(vault_of(project))
-        stored = _Snapshot.of(summary)
+        generation = os.urandom(8).hex()
+        _save_pages(folder / PAGES_FILE, key, generation, summary.vault.pages)
+        stored = _Snapshot.of(summary, generation)
     elif not summary.changed:
         return summary
     stored.files = {file.relative: (file.size, file.mtime_ns) for file in project.files}
-    _save(path, key, stored)
+    _write(folder / SNAPSHOT_FILE, (key, *stored.plain()))
     return summary
 
 
 def summarise(vault: Vault, sources: Iterable[str] | None = None) -> LinkSummary:
     """Return the summary of a whole vault, or of the pages ``sources``."""
+    pages = vault.pages
+    chosen = list(pages if sources is None else sources)
     notable: dict[str, Notable] = {}
     targets: dict[str, tuple[str, ...]] = {}
-    for source in vault.pages if sources is None else sources:
+    for source in chosen:
         pairs = vault.outgoing(source)
         found = tuple(
             (link, resolution)
             for link, resolution in pairs
-            if resolution.status != PAGE or link.fragment
+            if resolution.status != PAGE or _dead_fragment(vault, link, resolution)
         )
         if found:
             notable[source] = found
@@ -119,49 +151,129 @@ def summarise(vault: Vault, sources: Iterable[str] | None = None) -> LinkSummary
         )
         if reached:
             targets[source] = reached
-    return LinkSummary(vault, notable, targets)
+    pages_chosen = [pages[path] for path in chosen]
+    return LinkSummary(
+        vault,
+        notable,
+        targets,
+        exempt=frozenset(
+            page.path for page in pages_chosen if orphan_exempt(vault.settings, page)
+        ),
+        marked=frozenset(page.path for page in pages_chosen if page.record.has_markers),
+        shared_permalinks=_shared_permalinks(pages_chosen),
+        names={page.path: names_digest(page.record) for page in pages_chosen},
+    )
+
+
+def _dead_fragment(vault: Vault, link: Link, resolution: Resolution) -> bool:
+    if not link.fragment:
+        return False
+    record = vault.pages[resolution.paths[0]].record
+    if link.is_wiki:
+        return not wiki_fragment_exists(record, link.fragment, vault.settings)
+    return not markdown_fragment_exists(record, link.fragment, vault.settings)
+
+
+def _shared_permalinks(pages: Iterable[Page]) -> tuple[tuple[str, str, str], ...]:
+    first_of: dict[str, str] = {}
+    shared = []
+    for page in sorted(pages):
+        first = first_of.setdefault(page.permalink, page.path)
+        if first != page.path:
+            shared.append((page.path, page.permalink, first))
+    return tuple(shared)
+
+
+def names_digest(record: PageRecord) -> str:
+    """Return a digest of what other pages' links depend on: the page's names,
+    anchors and headings."""
+    names = (
+        record.slug,
+        record.aliases,
+        sorted(record.anchors),
+        sorted(record.block_ids),
+        [tuple(heading[:3]) for heading in record.headings],
+    )
+    encoded = repr(names).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(encoded, digest_size=16).hexdigest()
+
+
+class LazyPages(Mapping[str, Page]):
+    """Pages by path, whose records load on first use, changed pages aside."""
+
+    def __init__(self, paths: Iterable[str], load: Callable[[], dict[str, Page]]):
+        self._paths = dict.fromkeys(paths)
+        self._load = load
+        self._loaded: dict[str, Page] | None = None
+        self.changed: dict[str, Page] = {}
+
+    def __getitem__(self, path: str) -> Page:
+        page = self.changed.get(path)
+        if page is not None:
+            return page
+        if path not in self._paths:
+            raise KeyError(path)
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded[path]
+
+    @property
+    def loaded(self) -> bool:
+        """Return whether the records of the unchanged pages were loaded."""
+        return self._loaded is not None
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 @dataclass
 class _Snapshot:
-    """The stored summary, decoded, with the plain form each part is stored in.
-
-    A run that changed a few pages patches the plain form of those pages and
-    writes the rest back as it was read.
-    """
+    """The stored summary, decoded."""
 
     files: dict[str, tuple[int, int]]
-    pages: dict[str, Page]
     notable: dict[str, Notable]
-    targets: dict[str, tuple[str, ...]]
-    fingerprint: str
-    plain_pages: dict[str, tuple[Any, ...]]
     plain_notable: dict[str, tuple[Any, ...]]
+    targets: dict[str, tuple[str, ...]]
+    exempt: frozenset[str]
+    marked: frozenset[str]
+    shared_permalinks: tuple[tuple[str, str, str], ...]
+    names: dict[str, str]
+    fingerprint: str
+    generation: str
 
     @classmethod
-    def of(cls, summary: LinkSummary) -> _Snapshot:
-        pages = summary.vault.pages
+    def of(cls, summary: LinkSummary, generation: str) -> _Snapshot:
         return cls(
             {},
-            pages,
             summary.notable,
-            summary.targets,
-            summary.vault.link_cache.fingerprint,
-            {relative: _plain_page(page) for relative, page in pages.items()},
             {source: _plain_pairs(pairs) for source, pairs in summary.notable.items()},
+            summary.targets,
+            summary.exempt,
+            summary.marked,
+            summary.shared_permalinks,
+            summary.names,
+            summary.vault.link_cache.fingerprint,
+            generation,
         )
 
-    def refresh(self, source: str) -> None:
-        """Store the plain form of a page whose record or links changed."""
-        self.plain_pages[source] = _plain_page(self.pages[source])
-        self.plain_notable.pop(source, None)
-        if source in self.notable:
-            self.plain_notable[source] = _plain_pairs(self.notable[source])
-
-
-def _plain_page(page: Page) -> tuple[Any, ...]:
-    light = page.record._replace(links=())
-    return (page.path, page.docs_path, page.permalink, light.to_plain(), page.readable)
+    def plain(self) -> tuple[Any, ...]:
+        return (
+            self.files,
+            self.plain_notable,
+            self.targets,
+            self.exempt,
+            self.marked,
+            self.shared_permalinks,
+            self.names,
+            self.fingerprint,
+            self.generation,
+        )
 
 
 def _plain_pairs(pairs: Notable) -> tuple[Any, ...]:
@@ -179,63 +291,78 @@ def _update(
     changed = [
         file
         for relative, file in files.items()
-        if relative in stored.pages
+        if relative in stored.names
         and (file.size, file.mtime_ns) != stored.files[relative]
     ]
     if len(changed) > MAX_CHANGED_PAGES:
         return None
     records = read_records(project, settings, changed)
-    pages = stored.pages
-    before = {}
+    if any(
+        file.relative not in records
+        or names_digest(records[file.relative]) != stored.names[file.relative]
+        for file in changed
+    ):
+        return None
+    key = _key(settings)
+    pages = LazyPages(
+        stored.names,
+        lambda: _load_pages(folder / PAGES_FILE, key, stored.generation, project),
+    )
     for file in changed:
-        old = pages[file.relative]
-        record = records.get(file.relative)
-        if record is None or not old.readable or _names(record) != _names(old.record):
-            return None
-        before[file.relative] = _stored_part(stored, file.relative)
-        pages[file.relative] = old._replace(record=record)
+        relative = file.relative
+        docs_path = settings.docs_path(relative) or relative
+        pages.changed[relative] = make_page(relative, docs_path, records[relative])
     link_cache = LinkCache.load(folder, stored.fingerprint)
     vault = Vault(settings, pages, frozenset(files), link_cache=link_cache)
-    summary = LinkSummary(vault, stored.notable, stored.targets, changed=False)
+    summary = LinkSummary(
+        vault,
+        stored.notable,
+        stored.targets,
+        stored.exempt,
+        stored.marked,
+        stored.shared_permalinks,
+        stored.names,
+        changed=len(changed) > MAX_STALE_PAGES,
+    )
     for file in changed:
-        _refresh(summary, file.relative)
-        stored.refresh(file.relative)
-        if _stored_part(stored, file.relative) != before[file.relative]:
+        if _refresh(summary, stored, file.relative):
             summary.changed = True
-    # A page whose stored part is the same is read again by the next run,
-    # through the file cache. Past a few such pages, storing them costs less.
-    if len(changed) > MAX_STALE_PAGES:
-        summary.changed = True
     return summary
 
 
-def _stored_part(stored: _Snapshot, source: str) -> tuple[object, ...]:
-    """Return what the snapshot stores of a page, apart from its stat."""
-    return (
-        stored.plain_pages[source],
-        stored.plain_notable.get(source),
-        stored.targets.get(source),
-    )
-
-
-def _names(record: PageRecord) -> tuple[object, ...]:
-    """Return what other pages' links depend on: names, anchors and headings."""
-    return (
-        record.slug,
-        record.aliases,
-        record.anchors,
-        record.block_ids,
-        record.headings,
-    )
-
-
-def _refresh(summary: LinkSummary, source: str) -> None:
+def _refresh(summary: LinkSummary, stored: _Snapshot, source: str) -> bool:
+    """Summarise one changed page into ``summary`` and ``stored``; return
+    whether what the snapshot stores of it changed."""
     page = summarise(summary.vault, [source])
+    before = (
+        summary.notable.get(source),
+        summary.targets.get(source),
+        source in summary.exempt,
+        source in summary.marked,
+    )
+    after = (
+        page.notable.get(source),
+        page.targets.get(source),
+        source in page.exempt,
+        source in page.marked,
+    )
+    if before == after:
+        return False
     _replace_entry(summary.notable, page.notable, source)
     _replace_entry(summary.targets, page.targets, source)
+    stored.plain_notable.pop(source, None)
+    if source in page.notable:
+        stored.plain_notable[source] = _plain_pairs(page.notable[source])
+    summary.exempt = stored.exempt = _with(summary.exempt, source, page.exempt)
+    summary.marked = stored.marked = _with(summary.marked, source, page.marked)
+    return True
 
 
-def _replace_entry(table: dict[str, _T], fresh: dict[str, _T], key: str) -> None:
+def _with(pages: frozenset[str], page: str, fresh: frozenset[str]) -> frozenset[str]:
+    return pages | {page} if page in fresh else pages - {page}
+
+
+def _replace_entry(table: dict[str, Any], fresh: dict[str, Any], key: str) -> None:
     table.pop(key, None)
     if key in fresh:
         table[key] = fresh[key]
@@ -259,15 +386,77 @@ def _load(path: Path, key: tuple[object, ...]) -> _Snapshot | None:
         return None  # Written by another version of the tool.
 
 
-def _save(path: Path, key: tuple[object, ...], stored: _Snapshot) -> None:
-    plain = (
-        key,
-        stored.files,
-        stored.plain_pages,
-        stored.plain_notable,
-        stored.targets,
-        stored.fingerprint,
+def _from_plain(plain: tuple[Any, ...]) -> _Snapshot:
+    (
+        files,
+        plain_notable,
+        targets,
+        exempt,
+        marked,
+        shared_permalinks,
+        names,
+        fingerprint,
+        generation,
+    ) = plain
+    notable = {
+        source: tuple(
+            (_new_tuple(Link, link), _new_tuple(Resolution, resolution))
+            for link, resolution in pairs
+        )
+        for source, pairs in plain_notable.items()
+    }
+    return _Snapshot(
+        files,
+        notable,
+        plain_notable,
+        targets,
+        exempt,
+        marked,
+        shared_permalinks,
+        names,
+        fingerprint,
+        generation,
     )
+
+
+def _save_pages(
+    path: Path, key: tuple[object, ...], generation: str, pages: Mapping[str, Page]
+) -> None:
+    plain = {
+        relative: (
+            page.path,
+            page.docs_path,
+            page.permalink,
+            page.record._replace(links=()).to_plain(),
+            page.readable,
+        )
+        for relative, page in pages.items()
+    }
+    _write(path, (key, generation, plain))
+
+
+def _load_pages(
+    path: Path, key: tuple[object, ...], generation: str, project: Project
+) -> dict[str, Page]:
+    """Return the pages stored with the snapshot, or every page read again
+    if another run replaced the file since."""
+    try:
+        stored_key, stored_generation, plain = pickle.loads(path.read_bytes())
+        if (stored_key, stored_generation) == (key, generation):
+            return {
+                relative: _new_tuple(
+                    Page, (*page[:3], PageRecord.from_plain(page[3]), page[4])
+                )
+                for relative, page in plain.items()
+            }
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        pass
+    except (AttributeError, ImportError, IndexError, KeyError):
+        pass  # Written by another version of the tool.
+    return dict(vault_of(project).pages)
+
+
+def _write(path: Path, plain: tuple[Any, ...]) -> None:
     data = pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         prepare_folder(path.parent)
@@ -275,27 +464,3 @@ def _save(path: Path, key: tuple[object, ...], stored: _Snapshot) -> None:
         write_atomic(path, data, durable=False)
     except OSError:
         return  # A read-only checkout still runs, only without the snapshot.
-
-
-def _from_plain(plain: tuple[Any, ...]) -> _Snapshot:
-    files, plain_pages, plain_notable, targets, fingerprint = plain
-    return _Snapshot(
-        files,
-        {
-            relative: _new_tuple(
-                Page, (*page[:3], PageRecord.from_plain(page[3]), page[4])
-            )
-            for relative, page in plain_pages.items()
-        },
-        {
-            source: tuple(
-                (_new_tuple(Link, link), _new_tuple(Resolution, resolution))
-                for link, resolution in pairs
-            )
-            for source, pairs in plain_notable.items()
-        },
-        targets,
-        fingerprint,
-        plain_pages,
-        plain_notable,
-    )

@@ -7,18 +7,14 @@ from collections.abc import Iterable, Mapping
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs import rules
 from crucible_checks.docs.link_summary import link_summary_of
-from crucible_checks.docs.vault import Page, Vault
+from crucible_checks.docs.vault import Page, Vault, orphan_exempt
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
 
 
 def is_exempt(vault: Vault, page: Page) -> bool:
     """Return whether a page may have no backlinks: an entry page or opted out."""
-    return (
-        page.docs_path in vault.settings.entry_pages
-        or page.record.orphan
-        or not page.readable
-    )
+    return orphan_exempt(vault.settings, page)
 
 
 class OrphanPage:
@@ -30,10 +26,9 @@ class OrphanPage:
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
         summary = link_summary_of(project)
-        vault = summary.vault
         linked = summary.linked_pages()
-        for path, page in sorted(vault.pages.items()):
-            if path in linked or is_exempt(vault, page):
+        for path in sorted(summary.vault.pages):
+            if path in linked or path in summary.exempt:
                 continue
             if project.is_target(path):
                 yield Finding(

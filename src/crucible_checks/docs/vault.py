@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -78,6 +78,23 @@ class Page(NamedTuple):
         return self.record.title or self.name
 
 
+def make_page(path: str, docs_path: str, record: PageRecord | None) -> Page:
+    """Return the page of a record, or of an unreadable file when None."""
+    readable = record is not None
+    record = record or PageRecord(None, (), frozenset(), frozenset(), ())
+    permalink = page_slug(record.slug or _without_md(docs_path))
+    return Page(path, docs_path, permalink, record, readable)
+
+
+def orphan_exempt(settings: DocsSettings, page: Page) -> bool:
+    """Return whether a page may have no backlinks: an entry page or opted out."""
+    return (
+        page.docs_path in settings.entry_pages
+        or page.record.orphan
+        or not page.readable
+    )
+
+
 def vault_of(project: Project) -> Vault:
     """Return the run's vault, building it on first use."""
     return project.shared(SHARED_KEY, lambda: build_vault(project))
@@ -91,12 +108,8 @@ def build_vault(project: Project) -> Vault:
         docs_path = settings.docs_path(file.relative)
         if docs_path is None or not file.relative.lower().endswith(".md"):
             continue
-        record = records.get(file.relative)
-        readable = record is not None
-        record = record or PageRecord(None, (), frozenset(), frozenset(), ())
-        permalink = page_slug(record.slug or _without_md(docs_path))
-        pages[file.relative] = Page(
-            file.relative, docs_path, permalink, record, readable
+        pages[file.relative] = make_page(
+            file.relative, docs_path, records.get(file.relative)
         )
     files = frozenset(file.relative for file in project.files)
     hook = resolve_hook(project)
@@ -129,7 +142,7 @@ class Vault:
     def __init__(
         self,
         settings: DocsSettings,
-        pages: dict[str, Page],
+        pages: Mapping[str, Page],
         files: frozenset[str],
         hook: Callable[..., Resolution | None] | None = None,
         link_cache: LinkCache | None = None,
