@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from crucible_checks.cache import content_hash
 from crucible_checks.docs.plain_pages import read_plain_page
 from crucible_checks.docs.records import PageRecord
 from crucible_checks.docs.settings import DocsSettings
 from crucible_checks.files import SourceFile
-from crucible_checks.parallel import map_parallel
-from crucible_checks.project import Project
+from crucible_checks.parallel import MIN_PARALLEL_ITEMS, map_parallel
+from crucible_checks.project import MAX_FILE_SIZE, Project
 
 CACHE_NAMESPACE = "docs-pages"
 #: Raise when `PageRecord` or the parser changes, so old cache entries are dropped.
@@ -30,12 +31,70 @@ def read_records(
     """
     cache = project.cache(CACHE_NAMESPACE, [RECORD_VERSION, settings.alias_first])
     records: dict[str, PageRecord] = {}
-    pending: list[tuple[SourceFile, str, str]] = []
+    missing: list[SourceFile] = []
     for file in page_files(project, settings) if files is None else files:
         cached = cache.get(file)
-        if cached is not None:
+        if cached is None:
+            missing.append(file)
+        else:
             records[file.relative] = cached
-            continue
+    if len(missing) >= MIN_PARALLEL_ITEMS:
+        missing = _read_in_workers(project, settings, missing, records)
+    _read_here(project, settings, missing, records)
+    return records
+
+
+def _read_in_workers(
+    project: Project,
+    settings: DocsSettings,
+    files: list[SourceFile],
+    records: dict[str, PageRecord],
+) -> list[SourceFile]:
+    """Read and parse pages in worker processes, which read the files
+    themselves; return the pages they could not read, for `_read_here`."""
+    cache = project.cache(CACHE_NAMESPACE, [RECORD_VERSION, settings.alias_first])
+    readable = [file for file in files if file.size <= MAX_FILE_SIZE]
+    items = [(file.location, settings.alias_first) for file in readable]
+    left = [file for file in files if file.size > MAX_FILE_SIZE]
+    for file, (digest, record) in zip(
+        readable, map_parallel(_read_page, items), strict=True
+    ):
+        if record is None:
+            left.append(file)  # Read again here, to report why it failed.
+        else:
+            cache.put(file, digest, record)
+            records[file.relative] = record
+    return left
+
+
+def _read_page(item: tuple[str, bool]) -> tuple[str, PageRecord | None]:
+    """Return the content hash and record of the page at a path, or no
+    record when it cannot be read or decoded."""
+    location, alias_first = item
+    try:
+        data = Path(location).read_bytes()
+        if b"\0" in data[:8192]:
+            return "", None
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "", None
+    record = read_plain_page(text, alias_first)
+    if record is None:
+        record = _parse((text, alias_first))
+    return content_hash(data), record
+
+
+def _read_here(
+    project: Project,
+    settings: DocsSettings,
+    files: list[SourceFile],
+    records: dict[str, PageRecord],
+) -> None:
+    """Read pages in this process, and parse the ones with markup beyond the
+    line scan in worker processes."""
+    cache = project.cache(CACHE_NAMESPACE, [RECORD_VERSION, settings.alias_first])
+    pending: list[tuple[SourceFile, str, str]] = []
+    for file in files:
         data = project.read_bytes(file)
         if data is None:
             continue
@@ -61,7 +120,6 @@ def read_records(
     ):
         cache.put(file, digest, record)
         records[file.relative] = record
-    return records
 
 
 def _parse(item: tuple[str, bool]) -> PageRecord:
