@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,18 @@ def test_run_bad_config_raises(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.crucible-checks]\nroots = 3\n")
     with pytest.raises(ConfigError, match="'roots' must be a list of strings, got 3"):
         crucible_checks.run(start=project)
+
+
+def test_run_orders_findings_as_finding_compares() -> None:
+    from crucible_checks.run import _order
+
+    compared = [field.name for field in dataclasses.fields(Finding) if field.compare]
+    finding = Finding("a.md", 2, 3, "X001", "m", subject="s")
+    assert _order(finding) == tuple(getattr(finding, name) for name in compared)
+    findings = [
+        Finding("b.md", 1, 1, "X001", "m"),
+        Finding("a.md", 2, 1, "X002", "m"),
+        Finding("a.md", 2, 1, "X001", "n"),
+        Finding("a.md", 10, 1, "X001", "m"),
+    ]
+    assert sorted(findings, key=_order) == sorted(findings)

@@ -252,7 +252,7 @@ def _run_once(
     findings = _filter(findings, project, session, checks)
     project.save_caches()
     result = RunResult(
-        sorted(set(findings)),
+        sorted(set(findings), key=_order),
         [c.info for c in checks],
         len(project.files),
         stamps={file.relative: (file.size, file.mtime_ns) for file in project.files},
@@ -282,6 +282,22 @@ def _run_check(
     if changed is not None and info.scope is Scope.FILE:
         reported = [finding for finding in reported if finding.path in changed]
     return reported
+
+
+def _order(finding: Finding) -> tuple[object, ...]:
+    """Return the fields `Finding` compares, in its order, as one tuple: a key
+    sorts 1k findings in C instead of calling the dataclass's ``__lt__``."""
+    return (
+        finding.path,
+        finding.line,
+        finding.column,
+        finding.code,
+        finding.message,
+        finding.severity,
+        finding.end_line,
+        finding.end_column,
+        finding.subject,
+    )
 
 
 def _validate_finding(finding: object, info: CheckInfo) -> None:
