@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
@@ -16,6 +18,14 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     content, never a mix. ``durable`` flushes the data to disk before the
     rename, so a crash cannot leave an empty file in its place.
     """
+    write_atomic_with(path, lambda file: file.write(data), durable)
+
+
+def write_atomic_with(
+    path: Path, write: Callable[[BinaryIO], object], durable: bool = True
+) -> None:
+    """Replace ``path`` as `write_atomic` does, with what ``write`` writes to
+    the open temporary file: a large file need not be built in memory first."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -26,7 +36,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     )
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            write(file)
             file.flush()
             if durable:
                 os.fsync(file.fileno())

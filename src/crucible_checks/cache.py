@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import pickle
 import zlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from crucible_checks.atomic import write_atomic
+from crucible_checks.atomic import write_atomic_with
 from crucible_checks.files import SourceFile
 
 _README = "Cache of crucible-checks; safe to delete.\n"
@@ -88,11 +89,15 @@ class FileCache:
         try:
             _prepare_folder(self.folder)
             for index in sorted(self._dirty):
-                data = pickle.dumps(
-                    (self.key, self._shards[index]), protocol=pickle.HIGHEST_PROTOCOL
-                )
+                # Pickled straight into the file: a shard of a 50k-page vault
+                # is megabytes, which need not be built in memory first.
+                stored = (self.key, self._shards[index])
                 # A cache lost in a crash is rebuilt, so it needs no fsync.
-                write_atomic(self._shard_path(index), data, durable=False)
+                write_atomic_with(
+                    self._shard_path(index),
+                    partial(pickle.dump, stored, protocol=pickle.HIGHEST_PROTOCOL),
+                    durable=False,
+                )
         except OSError:
             return  # A read-only checkout still runs, only without a cache.
         self._dirty.clear()

@@ -28,11 +28,16 @@ def worker_count() -> int:
 
 
 def map_parallel(
-    function: Callable[[T], R], items: Sequence[T], min_items: int = MIN_PARALLEL_ITEMS
+    function: Callable[[T], R],
+    items: Sequence[T],
+    min_items: int = MIN_PARALLEL_ITEMS,
+    max_chunk: int | None = None,
 ) -> list[R]:
     """Return ``[function(item) for item in items]``, in processes when worth it.
 
     ``function`` must be a module-level function and items and results picklable.
+    ``max_chunk`` caps the items a worker takes at once, and so the results
+    it holds before sending them back.
     """
     workers = min(worker_count(), max(1, len(items) // max(min_items // 4, 1)))
     if len(items) < min_items or workers < 2:
@@ -42,6 +47,8 @@ def map_parallel(
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(items) // (workers * 4))
+    if max_chunk is not None:
+        chunk = min(chunk, max_chunk)
     with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
         return list(pool.map(function, items, chunksize=chunk))
 

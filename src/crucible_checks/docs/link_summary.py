@@ -28,12 +28,13 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from crucible_checks.atomic import write_atomic
+from crucible_checks.atomic import write_atomic_with
 from crucible_checks.cache import prepare_folder
 from crucible_checks.docs.anchors import markdown_fragment_exists, wiki_fragment_exists
 from crucible_checks.docs.link_cache import LinkCache
@@ -49,6 +50,7 @@ from crucible_checks.docs.vault import (
     resolve_hook,
     vault_of,
 )
+from crucible_checks.files import SourceFile
 from crucible_checks.project import Project
 
 SNAPSHOT_FILE = "docs-summary.pickle"
@@ -64,6 +66,7 @@ MAX_STALE_PAGES = 20
 
 Notable = tuple[tuple[Link, Resolution], ...]
 _new_tuple: Any = tuple.__new__
+_PAGES_PER_CHUNK = 1000
 
 
 @dataclass
@@ -122,7 +125,7 @@ def _build(project: Project) -> LinkSummary:
         stored = _Snapshot.of(summary, generation)
     elif not summary.changed:
         return summary
-    stored.files = {file.relative: (file.size, file.mtime_ns) for file in project.files}
+    stored.files = FileStats.of(project.files)
     _write(folder / SNAPSHOT_FILE, (key, *stored.plain()))
     return summary
 
@@ -233,10 +236,41 @@ class LazyPages(Mapping[str, Page]):
 
 
 @dataclass
+class FileStats:
+    """The path, size and modification time of every file of a run, as
+    arrays: 50k pairs of int objects cost several megabytes."""
+
+    paths: tuple[str, ...]
+    sizes: array[int]
+    times: array[int]
+
+    @classmethod
+    def of(cls, files: Sequence[SourceFile]) -> FileStats:
+        return cls(
+            tuple(file.relative for file in files),
+            array("q", [file.size for file in files]),
+            array("q", [file.mtime_ns for file in files]),
+        )
+
+    def changed(
+        self, files: Sequence[SourceFile], pages: Container[str]
+    ) -> list[SourceFile] | None:
+        """Return the pages among ``files`` whose stat changed, or None when
+        a file was added or removed."""
+        if tuple(file.relative for file in files) != self.paths:
+            return None
+        return [
+            file
+            for file, size, time in zip(files, self.sizes, self.times, strict=True)
+            if (file.size != size or file.mtime_ns != time) and file.relative in pages
+        ]
+
+
+@dataclass
 class _Snapshot:
     """The stored summary, decoded."""
 
-    files: dict[str, tuple[int, int]]
+    files: FileStats
     notable: dict[str, Notable]
     plain_notable: dict[str, tuple[Any, ...]]
     targets: dict[str, tuple[str, ...]]
@@ -250,7 +284,7 @@ class _Snapshot:
     @classmethod
     def of(cls, summary: LinkSummary, generation: str) -> _Snapshot:
         return cls(
-            {},
+            FileStats((), array("q"), array("q")),
             summary.notable,
             {source: _plain_pairs(pairs) for source, pairs in summary.notable.items()},
             summary.targets,
@@ -285,15 +319,9 @@ def _update(
 ) -> LinkSummary | None:
     """Return the summary from ``stored`` and the changed pages, or None when
     the change is one the snapshot cannot follow."""
-    files = {file.relative: file for file in project.files}
-    if files.keys() != stored.files.keys():
+    changed = stored.files.changed(project.files, stored.names)
+    if changed is None:
         return None
-    changed = [
-        file
-        for relative, file in files.items()
-        if relative in stored.names
-        and (file.size, file.mtime_ns) != stored.files[relative]
-    ]
     if len(changed) > MAX_CHANGED_PAGES:
         return None
     records = read_records(project, settings, changed)
@@ -313,7 +341,8 @@ def _update(
         docs_path = settings.docs_path(relative) or relative
         pages.changed[relative] = make_page(relative, docs_path, records[relative])
     link_cache = LinkCache.load(folder, stored.fingerprint)
-    vault = Vault(settings, pages, frozenset(files), link_cache=link_cache)
+    files = frozenset(file.relative for file in project.files)
+    vault = Vault(settings, pages, files, link_cache=link_cache)
     summary = LinkSummary(
         vault,
         stored.notable,
@@ -422,17 +451,32 @@ def _from_plain(plain: tuple[Any, ...]) -> _Snapshot:
 def _save_pages(
     path: Path, key: tuple[object, ...], generation: str, pages: Mapping[str, Page]
 ) -> None:
-    plain = {
-        relative: (
-            page.path,
-            page.docs_path,
-            page.permalink,
-            page.record._replace(links=()).to_plain(),
-            page.readable,
-        )
-        for relative, page in pages.items()
-    }
-    _write(path, (key, generation, plain))
+    """Write the pages' names and anchors in chunks, each pickled on its own,
+    so the plain form of 50k pages is never held in memory at once."""
+
+    def write(file: BinaryIO) -> None:
+        pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dump((key, generation))
+        chunk: dict[str, tuple[Any, ...]] = {}
+        for relative, page in pages.items():
+            chunk[relative] = _plain_page(page)
+            if len(chunk) == _PAGES_PER_CHUNK:
+                pickler.dump(chunk)
+                pickler.clear_memo()
+                chunk = {}
+        pickler.dump(chunk)
+        pickler.dump(None)
+
+    try:
+        prepare_folder(path.parent)
+        write_atomic_with(path, write, durable=False)
+    except OSError:
+        return  # A read-only checkout still runs, only without the file.
+
+
+def _plain_page(page: Page) -> tuple[Any, ...]:
+    light = page.record._replace(links=())
+    return (page.path, page.docs_path, page.permalink, light.to_plain(), page.readable)
 
 
 def _load_pages(
@@ -441,14 +485,10 @@ def _load_pages(
     """Return the pages stored with the snapshot, or every page read again
     if another run replaced the file since."""
     try:
-        stored_key, stored_generation, plain = pickle.loads(path.read_bytes())
-        if (stored_key, stored_generation) == (key, generation):
-            return {
-                relative: _new_tuple(
-                    Page, (*page[:3], PageRecord.from_plain(page[3]), page[4])
-                )
-                for relative, page in plain.items()
-            }
+        with path.open("rb") as file:
+            unpickler = pickle.Unpickler(file)
+            if unpickler.load() == (key, generation):
+                return _read_chunks(unpickler)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         pass
     except (AttributeError, ImportError, IndexError, KeyError):
@@ -456,11 +496,24 @@ def _load_pages(
     return dict(vault_of(project).pages)
 
 
+def _read_chunks(unpickler: pickle.Unpickler) -> dict[str, Page]:
+    pages: dict[str, Page] = {}
+    chunk = unpickler.load()
+    while chunk is not None:
+        for relative, page in chunk.items():
+            record = PageRecord.from_plain(page[3])
+            pages[relative] = _new_tuple(Page, (*page[:3], record, page[4]))
+        chunk = unpickler.load()
+    return pages
+
+
 def _write(path: Path, plain: tuple[Any, ...]) -> None:
-    data = pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
+    def write(file: BinaryIO) -> None:
+        pickle.dump(plain, file, protocol=pickle.HIGHEST_PROTOCOL)
+
     try:
         prepare_folder(path.parent)
         # A lost snapshot is rebuilt by the next run, so it needs no fsync.
-        write_atomic(path, data, durable=False)
+        write_atomic_with(path, write, durable=False)
     except OSError:
         return  # A read-only checkout still runs, only without the snapshot.
