@@ -24,7 +24,6 @@ from crucible_checks.docs.vault import Vault, name_key
 from crucible_checks.findings import Finding
 from crucible_checks.project import Project
 
-_SUGGESTER_KEY = "docs.suggester"
 _NOTABLE_KEY = "docs.notable-links"
 
 
@@ -74,12 +73,19 @@ class DeadWikiLink:
     ) -> Iterable[Finding]:
         summary = link_summary_of(project)
         vault = summary.vault
-        for source, link, resolution in notable_links(project, summary):
-            if not link.is_wiki:
-                continue
+        links = [
+            (source, link, resolution)
+            for source, link, resolution in notable_links(project, summary)
+            if link.is_wiki
+            and not (
+                resolution.status == MISSING
+                and is_allowed_missing(vault, resolution.name)
+            )
+        ]
+        dead = [link.target for _, link, res in links if res.status == MISSING]
+        _suggest(vault, dead)
+        for source, link, resolution in links:
             if resolution.status == MISSING:
-                if is_allowed_missing(vault, resolution.name):
-                    continue
                 yield self._missing(project, vault, source, link, resolution)
             elif resolution.status == MISSING_ATTACHMENT:
                 message = f"dead embed {link.text}: no file {resolution.name!r}"
@@ -100,7 +106,7 @@ class DeadWikiLink:
         resolution: Resolution,
     ) -> Finding:
         message = f"dead wiki link {link.text}: no page {resolution.name!r}"
-        suggestions = _suggestions(project, vault, link.target)
+        suggestions = vault.link_cache.suggestions[link.target]
         if suggestions:
             names = " or ".join(f"[[{name}]]" for name in suggestions)
             message += f"; did you mean {names}?"
@@ -111,25 +117,24 @@ class DeadWikiLink:
         return Finding(**{**finding.__dict__, "fix": fix})
 
 
-def _suggestions(project: Project, vault: Vault, target: str) -> tuple[str, ...]:
-    """Return the page names nearest ``target``, from the link cache if stored."""
+def _suggest(vault: Vault, targets: Iterable[str]) -> None:
+    """Store in the link cache the page names nearest each target without them.
+
+    The suggester is built only when a target is new, and dropped on return:
+    for a 50k-page vault its trigram index is tens of megabytes.
+    """
     stored = vault.link_cache.suggestions
-    found = stored.get(target)
-    if found is None:
-        found = stored[target] = tuple(_suggester(project, vault).suggest(target))
-    return found
-
-
-def _suggester(project: Project, vault: Vault) -> NameSuggester:
-    def build() -> NameSuggester:
-        names = [page.name for page in vault.pages.values()]
-        if vault.settings.resolver != "obsidian":
-            names += [
-                alias for page in vault.pages.values() for alias in page.record.aliases
-            ]
-        return NameSuggester(names, name_key(vault.settings))
-
-    return project.shared(_SUGGESTER_KEY, build)
+    new = [target for target in dict.fromkeys(targets) if target not in stored]
+    if not new:
+        return
+    names = [page.name for page in vault.pages.values()]
+    if vault.settings.resolver != "obsidian":
+        names += [
+            alias for page in vault.pages.values() for alias in page.record.aliases
+        ]
+    suggester = NameSuggester(names, name_key(vault.settings))
+    for target in new:
+        stored[target] = tuple(suggester.suggest(target))
 
 
 class DeadAnchor:
