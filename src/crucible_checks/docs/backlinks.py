@@ -27,13 +27,14 @@ from crucible_checks.docs.generated_section import (
     splice_section,
 )
 from crucible_checks.docs.mentions import link_target
-from crucible_checks.docs.records import DEFINITION, Link
+from crucible_checks.docs.records import DEFINITION
 from crucible_checks.docs.settings import FAMILY, option_label, project_path_setting
 from crucible_checks.docs.vault import Vault
 from crucible_checks.errors import ConfigError
 from crucible_checks.findings import Severity
 
 if TYPE_CHECKING:
+    from crucible_checks.docs.link_graph import IncomingLink, LinkGraph
     from crucible_checks.docs.section_facts import SectionFacts
 
 SECTION_MODE = "section"
@@ -130,23 +131,23 @@ def _heading(value: str) -> str:
 
 
 def collect_backlinks(
-    vault: Vault, facts: Mapping[str, SectionFacts]
+    graph: LinkGraph, facts: Mapping[str, SectionFacts]
 ) -> Mapping[str, list[Backlink]]:
     """Return, for each linked page, its backlinks sorted by title and path.
 
     A page's list is built when it is first read, so a run that needs the
     lists of a few pages does not build every page's.
     """
-    return _BacklinkIndex(vault, facts)
+    return _BacklinkIndex(graph, facts)
 
 
 class _BacklinkIndex(Mapping[str, list[Backlink]]):
     """The backlinks of each linked page, built on first access."""
 
-    def __init__(self, vault: Vault, facts: Mapping[str, SectionFacts]) -> None:
-        self._vault = vault
+    def __init__(self, graph: LinkGraph, facts: Mapping[str, SectionFacts]) -> None:
+        self._graph = graph
         self._facts = facts
-        self._links = vault.backlinks()
+        self._links = graph.backlinks()
         self._built: dict[str, list[Backlink]] = {}
         self._contexts: dict[str, dict[int, str]] = {}
 
@@ -165,29 +166,29 @@ class _BacklinkIndex(Mapping[str, list[Backlink]]):
     def __contains__(self, target: object) -> bool:
         return target in self._links
 
-    def _build(self, links: list[tuple[str, Link]]) -> list[Backlink]:
-        by_source: dict[str, list[Link]] = {}
-        for source, link in links:
-            by_source.setdefault(source, []).append(link)
+    def _build(self, links: list[IncomingLink]) -> list[Backlink]:
+        by_source: dict[str, list[tuple[str, int]]] = {}
+        for source, kind, line in links:
+            by_source.setdefault(source, []).append((kind, line))
         backlinks = [
             Backlink(
-                source, self._vault.pages[source].title, self._quote(source, links)
+                source, self._graph.pages[source].title, self._quote(source, links)
             )
             for source, links in by_source.items()
         ]
         return sorted(backlinks, key=lambda item: (item.title.casefold(), item.source))
 
-    def _quote(self, source: str, links: list[Link]) -> tuple[str, ...]:
+    def _quote(self, source: str, links: list[tuple[str, int]]) -> tuple[str, ...]:
         """Return the distinct contexts of the links, at most a few."""
         contexts = self._contexts.get(source)
         if contexts is None:
             facts = self._facts.get(source)
             contexts = self._contexts[source] = dict(facts.contexts if facts else ())
         found: list[str] = []
-        for link in links:
-            if link.kind == DEFINITION:
+        for kind, line in links:
+            if kind == DEFINITION:
                 continue  # A definition line repeats the URL, not the linking text.
-            context = contexts.get(link.line)
+            context = contexts.get(line)
             if context is not None and context not in found:
                 found.append(context)
         return tuple(found[:MAX_CONTEXTS])
@@ -314,10 +315,10 @@ def duplicate_sections_message(extra: tuple[ExtraSection, ...]) -> str:
     )
 
 
-def json_index(vault: Vault, backlinks: Mapping[str, list[Backlink]]) -> str:
+def json_index(graph: LinkGraph, backlinks: Mapping[str, list[Backlink]]) -> str:
     """Return the JSON index of every page's backlinks, pages in path order."""
     pages = {}
-    for path, page in sorted(vault.pages.items()):
+    for path, page in sorted(graph.pages.items()):
         pages[path] = {
             "title": page.title,
             "permalink": page.permalink,
@@ -325,7 +326,7 @@ def json_index(vault: Vault, backlinks: Mapping[str, list[Backlink]]) -> str:
                 {
                     "path": item.source,
                     "title": item.title,
-                    "permalink": vault.pages[item.source].permalink,
+                    "permalink": graph.pages[item.source].permalink,
                     "context": list(item.contexts),
                 }
                 for item in backlinks.get(path, [])
@@ -362,7 +363,7 @@ STALE_BACKLINKS = CheckInfo(
 
 
 def changed_sections(
-    vault: Vault,
+    graph: LinkGraph,
     facts: Mapping[str, SectionFacts],
     backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
@@ -371,12 +372,12 @@ def changed_sections(
     for path in sorted(facts):
         page = facts[path]
         section = page.backlinks_section()
-        if section is None or path not in vault.pages:
+        if section is None or path not in graph.pages:
             continue
         current = page.backlinks_text
         newline = newline_of(current) if current else "\n"
         expected = render_backlinks(
-            vault, path, backlinks.get(path, []), settings, newline
+            graph.vault(), path, backlinks.get(path, []), settings, newline
         )
         if section.end is None or expected != current:
             yield path, section, expected

@@ -19,11 +19,11 @@ from crucible_checks.docs.backlinks import (
 from crucible_checks.docs.generated_section import BACKLINKS_SECTION
 from crucible_checks.docs.link_summary import link_summary_of
 from crucible_checks.docs.settings import FAMILY
-from crucible_checks.docs.vault import Page, Vault, vault_of
 from crucible_checks.findings import Edit, Finding, Fix
 from crucible_checks.project import Project
 
 if TYPE_CHECKING:
+    from crucible_checks.docs.link_graph import LinkGraph
     from crucible_checks.docs.section_facts import SectionFacts
 
 
@@ -38,21 +38,21 @@ class StaleBacklinks:
         settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
         # The link summary knows which pages have markers without building
         # the whole vault, which a warm run may skip.
-        pages = link_summary_of(project).vault.pages
-        if settings.mode != JSON_MODE and not _has_markers(pages):
+        if settings.mode != JSON_MODE and not link_summary_of(project).marked:
             return  # No page has a section, so no page text needs scanning.
-        vault = vault_of(project)
-        # Imported here: the prose scan loads only when a page has a section.
+        # Imported here: the page scans load only when a page has a section.
+        from crucible_checks.docs.link_graph import link_graph_of
         from crucible_checks.docs.section_facts import section_facts_of
 
-        facts = section_facts_of(project, vault)
-        backlinks = collect_backlinks(vault, facts)
+        graph = link_graph_of(project)
+        facts = section_facts_of(project, graph)
+        backlinks = collect_backlinks(graph, facts)
         if settings.mode == JSON_MODE:
-            yield from self._stale_index(project, vault, backlinks, settings)
+            yield from self._stale_index(project, graph, backlinks, settings)
             return
         yield from self._duplicates(project, facts)
         for path, section, expected in changed_sections(
-            vault, facts, backlinks, settings
+            graph, facts, backlinks, settings
         ):
             if not project.is_target(path):
                 continue
@@ -96,7 +96,7 @@ class StaleBacklinks:
     def _stale_index(
         self,
         project: Project,
-        vault: Vault,
+        graph: LinkGraph,
         backlinks: Mapping[str, list[Backlink]],
         settings: BacklinkSettings,
     ) -> Iterator[Finding]:
@@ -110,7 +110,7 @@ class StaleBacklinks:
                 settings.index_file, 1, f"cannot read the backlinks index: {error}"
             )
             return
-        expected = json_index(vault, backlinks)
+        expected = json_index(graph, backlinks)
         if current != expected:
             edit = Edit(settings.index_file, 0, len(current), expected)
             yield self._finding(
@@ -134,7 +134,3 @@ class StaleBacklinks:
             subject=path,
             fix=fix,
         )
-
-
-def _has_markers(pages: Mapping[str, Page]) -> bool:
-    return any(page.record.has_markers for page in pages.values())

@@ -30,11 +30,11 @@ from crucible_checks.docs.graph_export import (
     to_mermaid,
 )
 from crucible_checks.docs.graph_html import render_html
+from crucible_checks.docs.link_graph import LinkGraph, link_graph_of
 from crucible_checks.docs.mentions import UNLINKED_MENTION, unlinked_mentions
 from crucible_checks.docs.page_facts import F, FactKind, facts_of, start_scan
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.stats import docs_stats, format_stats
-from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.errors import UsageError
 from crucible_checks.project import Project
 from crucible_checks.run import GC_THRESHOLD, RunOptions, build_project
@@ -57,22 +57,25 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def load(session: Session, kind: FactKind[F]) -> tuple[Project, Vault, dict[str, F]]:
-    """Build the project, its vault and the facts of its pages, using the cache."""
+def load(
+    session: Session, kind: FactKind[F]
+) -> tuple[Project, LinkGraph, dict[str, F]]:
+    """Build the project, its link graph and the facts of its pages, using the
+    cache."""
     project = build_project(session, RunOptions())
     # Pages without cached facts are scanned in worker processes while the
-    # vault is built.
+    # link graph is built.
     scan = start_scan(project, kind)
     try:
-        vault = vault_of(project)
-        facts = facts_of(project, vault, kind, scan)
+        graph = link_graph_of(project)
+        facts = facts_of(project, graph, kind, scan)
     finally:
         if scan is not None:
             scan.close()
     project.save_caches()
     for problem in project.read_problems.values():
         print(f"{problem.relative}: {problem.reason}", file=sys.stderr)
-    return project, vault, facts
+    return project, graph, facts
 
 
 class BacklinksAction:
@@ -94,23 +97,23 @@ class BacklinksAction:
         # Imported here: the facts' scans load only when an action runs.
         from crucible_checks.docs.section_facts import SECTION_FACTS
 
-        project, vault, facts = load(session, SECTION_FACTS)
+        project, graph, facts = load(session, SECTION_FACTS)
         settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
-        backlinks = collect_backlinks(vault, facts)
+        backlinks = collect_backlinks(graph, facts)
         if settings.mode == JSON_MODE:
-            return _write_index(project, vault, backlinks, settings, args.check)
-        return _write_sections(project, vault, facts, backlinks, settings, args.check)
+            return _write_index(project, graph, backlinks, settings, args.check)
+        return _write_sections(project, graph, facts, backlinks, settings, args.check)
 
 
 def _write_index(
     project: Project,
-    vault: Vault,
+    graph: LinkGraph,
     backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
     check: bool,
 ) -> int:
     path = project.root / settings.index_file
-    text = json_index(vault, backlinks)
+    text = json_index(graph, backlinks)
     try:
         current = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -123,13 +126,13 @@ def _write_index(
         print(f"{settings.index_file} would change ({count} backlinks).")
         return 1
     write_text_atomic(path, text)
-    print(f"Wrote {settings.index_file}: {len(vault.pages)} pages, {count} backlinks.")
+    print(f"Wrote {settings.index_file}: {len(graph.pages)} pages, {count} backlinks.")
     return 0
 
 
 def _write_sections(
     project: Project,
-    vault: Vault,
+    graph: LinkGraph,
     facts: Mapping[str, SectionFacts],
     backlinks: Mapping[str, list[Backlink]],
     settings: BacklinkSettings,
@@ -137,11 +140,11 @@ def _write_sections(
 ) -> int:
     files = {file.relative: file for file in project.files}
     changed = failed = 0
-    for path in sorted(vault.pages):
+    for path in sorted(graph.pages):
         page = facts.get(path)
         if page is None:
             continue  # Unreadable, and reported when the facts were read.
-        change = _section_change(vault, path, page, backlinks, settings)
+        change = _section_change(graph, path, page, backlinks, settings)
         if change is _Change.NONE:
             continue
         if change is _Change.SECTION and check:
@@ -152,7 +155,8 @@ def _write_sections(
         if text is None:
             continue
         try:
-            new = updated_page(vault, path, text, backlinks.get(path, []), settings)
+            found = backlinks.get(path, [])
+            new = updated_page(graph.vault(), path, text, found, settings)
         except ValueError as error:
             print(f"{path}: {error}", file=sys.stderr)
             failed += 1
@@ -163,7 +167,7 @@ def _write_sections(
             if not check:
                 write_text_atomic(project.root / path, new)
     verb = "would change" if check else "changed"
-    print(f"Backlinks sections: {changed} pages {verb}, {len(vault.pages)} pages read.")
+    print(f"Backlinks sections: {changed} pages {verb}, {len(graph.pages)} pages read.")
     return 1 if failed or (check and changed) else 0
 
 
@@ -178,7 +182,7 @@ class _Change(enum.Enum):
 
 
 def _section_change(
-    vault: Vault,
+    graph: LinkGraph,
     path: str,
     page: SectionFacts,
     backlinks: Mapping[str, list[Backlink]],
@@ -192,7 +196,7 @@ def _section_change(
     if page.earlier or section.end is None:
         return _Change.UNKNOWN
     found = backlinks.get(path, [])
-    expected = render_backlinks(vault, path, found, settings, page.newline)
+    expected = render_backlinks(graph.vault(), path, found, settings, page.newline)
     return _Change.NONE if expected == page.backlinks_text else _Change.SECTION
 
 
@@ -215,11 +219,11 @@ class StatsAction:
     def _run(self, args: argparse.Namespace, session: Session) -> int:
         from crucible_checks.docs.prose_facts import PROSE_FACTS
 
-        project, vault, facts = load(session, PROSE_FACTS)
+        project, graph, facts = load(session, PROSE_FACTS)
         options = check_options(UNLINKED_MENTION, session.config)
-        potential = sum(1 for _ in unlinked_mentions(project, vault, options))
+        potential = sum(1 for _ in unlinked_mentions(project, graph, options))
         project.save_caches()
-        stats = docs_stats(vault, facts, potential)
+        stats = docs_stats(graph, facts, potential)
         if args.format == "json":
             print(json.dumps(stats.as_json(), indent=2, ensure_ascii=False))
         else:
@@ -253,9 +257,9 @@ class GraphAction:
 
     def _run(self, args: argparse.Namespace, session: Session) -> int:
         project = build_project(session, RunOptions())
-        vault = vault_of(project)
+        links = link_graph_of(project)
         project.save_caches()
-        graph = page_graph(vault)
+        graph = page_graph(links)
         if args.format == "html":
             text = render_html(graph, f"{project.root.name} docs graph")
         else:
@@ -268,7 +272,7 @@ class GraphAction:
         if args.output.is_dir():
             raise UsageError(f"docs graph: --output {args.output} is a folder")
         write_text_atomic(args.output, text)
-        counts = f"{len(graph.nodes)} nodes, {len(graph.edges)} edges"
+        counts = f"{len(graph.nodes)} nodes, {len(graph.edge_rows)} edges"
         print(f"Wrote {args.output}: {counts}.")
         return 0
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain
 
-from crucible_checks.docs.orphans import is_exempt
+from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.resolve import MISSING, PAGE
-from crucible_checks.docs.vault import Vault
 
 
 class NodeKind(str, enum.Enum):
@@ -19,7 +21,7 @@ class NodeKind(str, enum.Enum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GraphNode:
     """A page, or a missing page that dead links point to.
 
@@ -35,7 +37,7 @@ class GraphNode:
     orphan: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GraphEdge:
     """The links from one page to another; ``count`` links share this edge."""
 
@@ -44,12 +46,25 @@ class GraphEdge:
     count: int = 1
 
 
+#: An edge as ``(source, target, count)``.
+EdgeRow = tuple[str, str, int]
+
+
 @dataclass(frozen=True)
 class DocGraph:
-    """Nodes sorted by id and edges sorted by source and target."""
+    """Nodes sorted by id and edges sorted by source and target.
+
+    The edges are kept as plain `EdgeRow` tuples, which the exports read. The
+    10k-page benchmark vault has 60k edges, and building a `GraphEdge` for
+    each took longer than writing the JSON. `edges` builds them on first use.
+    """
 
     nodes: tuple[GraphNode, ...]
-    edges: tuple[GraphEdge, ...]
+    edge_rows: tuple[EdgeRow, ...]
+
+    @cached_property
+    def edges(self) -> tuple[GraphEdge, ...]:
+        return tuple(GraphEdge(*row) for row in self.edge_rows)
 
     @classmethod
     def build(cls, nodes: Iterable[GraphNode], edges: Iterable[GraphEdge]) -> DocGraph:
@@ -62,16 +77,9 @@ class DocGraph:
                     raise ValueError(f"edge {edge} names unknown node {end!r}")
             key = (edge.source, edge.target)
             counts[key] = counts.get(key, 0) + edge.count
-        return cls._from_counts(by_id, counts)
-
-    @classmethod
-    def _from_counts(
-        cls, by_id: dict[str, GraphNode], counts: dict[tuple[str, str], int]
-    ) -> DocGraph:
-        """Return the graph of checked nodes and edge counts, both sorted."""
         return cls(
             nodes=tuple(by_id[key] for key in sorted(by_id)),
-            edges=tuple(GraphEdge(s, t, n) for (s, t), n in sorted(counts.items())),
+            edge_rows=tuple((s, t, n) for (s, t), n in sorted(counts.items())),
         )
 
 
@@ -79,46 +87,58 @@ FORMATS = ("json", "dot", "mermaid", "html")
 MISSING_PREFIX = "missing:"
 
 
-def page_graph(vault: Vault) -> DocGraph:
+def page_graph(graph: LinkGraph) -> DocGraph:
     """Return the page graph of a vault: pages, missing pages and the links.
 
     Self-links, ambiguous links and links to attachments make no edge. A dead
     link makes an edge to a missing page, whose id is ``missing:`` and the
     name it was looked up by.
     """
-    # Edges are counted here rather than built and merged by `DocGraph.build`:
-    # a 10k-page vault has 60k links, and every end is a node by construction.
-    counts: dict[tuple[str, str], int] = {}
+    # Edges are counted per source here rather than built and merged by
+    # `DocGraph.build`: a 10k-page vault has 60k links, and every end is a
+    # node by construction.
+    counts: dict[str, dict[str, int]] = {}
     missing: dict[str, GraphNode] = {}
-    for source in vault.pages:
-        for _link, resolution in vault.outgoing(source):
-            status = resolution.status
+    for source, links in graph.links.items():
+        targets: dict[str, int]
+        if links.statuses.count(PAGE) == len(links.statuses):
+            # Most pages link to pages only: count their links in one call.
+            targets = Counter(links.paths)
+            targets.pop(source, None)
+            if targets:
+                counts[source] = targets
+            continue
+        targets = {}
+        for status, path, name in zip(
+            links.statuses, links.paths, links.names, strict=True
+        ):
             if status == PAGE:
-                target = resolution.paths[0]
+                target = path
                 if target == source:
                     continue
             elif status == MISSING:
-                target = MISSING_PREFIX + resolution.name
+                target = MISSING_PREFIX + name
                 if target not in missing:
-                    missing[target] = GraphNode(
-                        target, resolution.name, kind=NodeKind.MISSING
-                    )
+                    missing[target] = GraphNode(target, name, kind=NodeKind.MISSING)
             else:
                 continue
-            key = (source, target)
-            counts[key] = counts.get(key, 0) + 1
-    linked = {target for _source, target in counts}
+            targets[target] = targets.get(target, 0) + 1
+        if targets:
+            counts[source] = targets
+    linked = set(chain.from_iterable(counts.values()))
     by_id = {
         path: GraphNode(
-            path,
-            page.title,
-            path,
-            orphan=path not in linked and not is_exempt(vault, page),
+            path, page.title, path, orphan=path not in linked and not page.exempt
         )
-        for path, page in vault.pages.items()
+        for path, page in graph.pages.items()
     }
     by_id.update(missing)
-    return DocGraph._from_counts(by_id, counts)
+    edges = tuple(
+        (source, target, count)
+        for source in sorted(counts)
+        for target, count in sorted(counts[source].items())
+    )
+    return DocGraph(tuple(by_id[key] for key in sorted(by_id)), edges)
 
 
 def missing_ids(graph: DocGraph) -> frozenset[str]:
@@ -141,12 +161,12 @@ def to_json_data(graph: DocGraph) -> dict[str, object]:
         ],
         "edges": [
             {
-                "source": edge.source,
-                "target": edge.target,
-                "count": edge.count,
-                "dead": edge.target in missing,
+                "source": source,
+                "target": target,
+                "count": count,
+                "dead": target in missing,
             }
-            for edge in graph.edges
+            for source, target, count in graph.edge_rows
         ],
     }
 
@@ -158,39 +178,31 @@ def to_json(graph: DocGraph) -> str:
     The text is assembled here: with ``indent`` set, the standard library
     encodes in Python instead of C, several times slower on a 60k-edge graph.
     """
+    # Each node id is encoded once, then looked up for every edge end.
+    ids = {node.id: _encode_string(node.id) for node in graph.nodes}
     missing = missing_ids(graph)
     nodes = [
-        _NODE_JSON.format(
-            _encode_string(node.id),
-            _encode_string(node.title),
-            _encode_string(node.path) if node.path else "null",
-            _encode_string(node.kind.value),
-            _BOOLEAN[node.orphan],
-        )
+        f"    {{\n"
+        f'      "id": {ids[node.id]},\n'
+        f'      "title": {_encode_string(node.title)},\n'
+        f'      "path": {_encode_string(node.path) if node.path else "null"},\n'
+        f'      "kind": "{node.kind.value}",\n'
+        f'      "orphan": {"true" if node.orphan else "false"}\n'
+        f"    }}"
         for node in graph.nodes
     ]
     edges = [
-        _EDGE_JSON.format(
-            _encode_string(edge.source),
-            _encode_string(edge.target),
-            str(edge.count),
-            _BOOLEAN[edge.target in missing],
-        )
-        for edge in graph.edges
+        f"    {{\n"
+        f'      "source": {ids[source]},\n'
+        f'      "target": {ids[target]},\n'
+        f'      "count": {count},\n'
+        f'      "dead": {"true" if target in missing else "false"}\n'
+        f"    }}"
+        for source, target, count in graph.edge_rows
     ]
     return f'{{\n  "nodes": {_json_list(nodes)},\n  "edges": {_json_list(edges)}\n}}\n'
 
 
-#: One node and one edge as the indenting encoder lays them out in the list.
-_NODE_JSON = (
-    '    {{\n      "id": {},\n      "title": {},\n      "path": {},\n'
-    '      "kind": {},\n      "orphan": {}\n    }}'
-)
-_EDGE_JSON = (
-    '    {{\n      "source": {},\n      "target": {},\n      "count": {},\n'
-    '      "dead": {}\n    }}'
-)
-_BOOLEAN = {False: "false", True: "true"}
 #: The string encoder ``json.dumps`` uses with ``ensure_ascii=False``.
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
 
@@ -217,11 +229,9 @@ def to_dot(graph: DocGraph) -> str:
         if node.path:
             attributes.append(f"tooltip={_dot_quote(node.path)}")
         lines.append(f"  {_dot_quote(node.id)} [{', '.join(attributes)}];")
-    for edge in graph.edges:
-        label = f" [label={edge.count}]" if edge.count > 1 else ""
-        lines.append(
-            f"  {_dot_quote(edge.source)} -> {_dot_quote(edge.target)}{label};"
-        )
+    for source, target, count in graph.edge_rows:
+        label = f" [label={count}]" if count > 1 else ""
+        lines.append(f"  {_dot_quote(source)} -> {_dot_quote(target)}{label};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -241,9 +251,9 @@ def to_mermaid(graph: DocGraph) -> str:
     for node in graph.nodes:
         shape = ('(["', '"])') if node.kind is NodeKind.MISSING else ('["', '"]')
         lines.append(f"  {ids[node.id]}{shape[0]}{_mermaid_text(node.title)}{shape[1]}")
-    for edge in graph.edges:
-        arrow = "-.->" if edge.target in missing else "-->"
-        lines.append(f"  {ids[edge.source]} {arrow} {ids[edge.target]}")
+    for source, target, _count in graph.edge_rows:
+        arrow = "-.->" if target in missing else "-->"
+        lines.append(f"  {ids[source]} {arrow} {ids[target]}")
     lines.append("  classDef missing stroke:#c00,stroke-dasharray:4 3,color:#c00;")
     lines.append("  classDef orphan fill:#fff3b0;")
     for name, members in (

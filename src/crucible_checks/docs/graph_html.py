@@ -37,8 +37,8 @@ def _viewer_data(graph: DocGraph) -> dict[str, list[object]]:
         for node in graph.nodes
     ]
     edges: list[object] = []
-    for edge in graph.edges:
-        edges.extend((index[edge.source], index[edge.target]))
+    for source, target, _count in graph.edge_rows:
+        edges.extend((index[source], index[target]))
     return {"nodes": nodes, "edges": edges}
 
 

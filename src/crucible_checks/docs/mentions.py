@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
 from crucible_checks.docs.resolve import PAGE
 from crucible_checks.docs.settings import FAMILY
-from crucible_checks.docs.vault import Page, Vault, vault_of
+from crucible_checks.docs.vault import Vault
 from crucible_checks.findings import Edit, Finding, Fix, Severity
 from crucible_checks.project import Project
 
 if TYPE_CHECKING:
+    from crucible_checks.docs.link_graph import LinkGraph
     from crucible_checks.docs.prose import Prose
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
@@ -41,8 +42,7 @@ class Name:
 
 @dataclass(frozen=True)
 class Mention:
-    """The first unlinked mention of one page in another page's prose, and
-    the wiki link target that reaches that page."""
+    """The first unlinked mention of one page in another page's prose."""
 
     source: str
     offset: int
@@ -51,7 +51,6 @@ class Mention:
     text: str
     name: Name
     in_table: bool
-    target: str
 
 
 class NameIndex:
@@ -69,14 +68,14 @@ class NameIndex:
     def __len__(self) -> int:
         return sum(len(names) for names in self.by_first_word.values())
 
-    def may_match(self, prose: str) -> bool:
-        """Return whether a word of ``prose`` is the first word of a name.
+    def may_match(self, words: str) -> bool:
+        """Return whether one of ``words``, as `folded_words` returns them,
+        is the first word of a name.
 
-        Without one, `matches` finds nothing in the text, so the caller can
-        skip the page without scanning its runs one by one.
+        Without one, `matches` finds nothing in the text the words come from,
+        so the caller can skip it without scanning it word by word.
         """
-        words = map(str.casefold, _FIRST_WORD.findall(prose))
-        return not self.by_first_word.keys().isdisjoint(words)
+        return not self.by_first_word.keys().isdisjoint(words.split("\n"))
 
     def matches(self, text: str) -> Iterator[tuple[int, str, Name]]:
         """Yield ``(position, matched text, name)`` for whole-word name matches."""
@@ -98,29 +97,36 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum()
 
 
+def folded_words(text: str) -> str:
+    """Return the distinct words of ``text`` as `NameIndex.matches` looks
+    them up, case-folded, sorted and joined by newlines."""
+    return "\n".join(sorted(set(map(str.casefold, _FIRST_WORD.findall(text)))))
+
+
 def build_names(
-    vault: Vault, min_length: int = DEFAULT_MIN_LENGTH, ignored: Iterable[str] = ()
+    graph: LinkGraph, min_length: int = DEFAULT_MIN_LENGTH, ignored: Iterable[str] = ()
 ) -> NameIndex:
     """Return the names of every page, leaving out short, ignored and shared ones."""
     skip = {name.casefold() for name in ignored}
-    owners: dict[str, set[str]] = defaultdict(set)
-    first_spelling: dict[tuple[str, str], str] = {}
-    for path, page in vault.pages.items():
-        for text in (page.title, *page.record.aliases):
+    # The first page and spelling of each name, and the names of several pages.
+    first: dict[str, tuple[str, str]] = {}
+    shared: set[str] = set()
+    for path, page in graph.pages.items():
+        for text in (page.title, *page.aliases):
             text = text.strip()
             folded = text.casefold()
             if len(text) < min_length or folded in skip or len(folded) != len(text):
                 continue
             if not _is_word_char(text[0]):
                 continue
-            owners[folded].add(path)
-            first_spelling.setdefault((folded, path), text)
-    names = []
-    for folded, paths in owners.items():
-        if len(paths) == 1:
-            (path,) = paths
-            names.append(Name(first_spelling[folded, path], folded, path))
-    return NameIndex(names)
+            owner = first.setdefault(folded, (path, text))[0]
+            if owner != path:
+                shared.add(folded)
+    return NameIndex(
+        Name(text, folded, path)
+        for folded, (path, text) in first.items()
+        if folded not in shared
+    )
 
 
 def link_target(vault: Vault, path: str, name: str, written_in: str = "") -> str:
@@ -144,18 +150,14 @@ def _without_md(path: str) -> str:
 
 
 def find_mentions(
-    vault: Vault, source: str, runs: Iterable[Prose], names: NameIndex
+    graph: LinkGraph, source: str, runs: Iterable[Prose], names: NameIndex
 ) -> list[Mention]:
     """Return the first unlinked mention of each page named in the prose
     ``runs`` of the page ``source``.
 
     Pages that ``source`` already links to, and ``source`` itself, are skipped.
     """
-    linked = {
-        resolution.paths[0]
-        for _link, resolution in vault.outgoing(source)
-        if resolution.status == PAGE
-    }
+    linked = graph.linked(source)
     linked.add(source)
     found: dict[str, Mention] = {}
     for run in runs:
@@ -170,14 +172,13 @@ def find_mentions(
                 text,
                 name,
                 run.in_table,
-                link_target(vault, name.page, name.text),
             )
     return sorted(found.values(), key=lambda mention: mention.offset)
 
 
-def link_text(mention: Mention, alias_first: bool = False) -> str:
-    """Return the wiki link that replaces a mention, its original text shown."""
-    target = mention.target
+def link_text(mention: Mention, target: str, alias_first: bool = False) -> str:
+    """Return the wiki link to ``target`` that replaces a mention, its original
+    text shown."""
     if mention.text == target:
         return f"[[{target}]]"
     divider = "\\|" if mention.in_table else "|"
@@ -223,24 +224,24 @@ UNLINKED_MENTION = CheckInfo(
 
 
 def unlinked_mentions(
-    project: Project, vault: Vault, options: Mapping[str, OptionValue]
+    project: Project, graph: LinkGraph, options: Mapping[str, OptionValue]
 ) -> Iterator[Mention]:
     """Yield the first unlinked mention of each page, page by page in path order."""
     min_length = options.get("min-length", DEFAULT_MIN_LENGTH)
     ignored = options.get("ignore-names", [])
     names = build_names(
-        vault,
+        graph,
         min_length if isinstance(min_length, int) else DEFAULT_MIN_LENGTH,
         ignored if isinstance(ignored, list) else [],
     )
     # Imported here: the prose scan loads only when the check runs.
     from crucible_checks.docs.prose_facts import prose_facts_of
 
-    facts = prose_facts_of(project, vault)
-    for source in sorted(vault.pages):
+    facts = prose_facts_of(project, graph)
+    for source in sorted(graph.pages):
         page = facts.get(source)
-        if page is not None and names.may_match(page.prose):
-            yield from find_mentions(vault, source, page.runs(), names)
+        if page is not None and names.may_match(page.folded_words):
+            yield from find_mentions(graph, source, page.runs(), names)
 
 
 class UnlinkedMention:
@@ -251,15 +252,20 @@ class UnlinkedMention:
     def run(
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
-        vault = vault_of(project)
-        alias_first = vault.settings.alias_first
-        for mention in unlinked_mentions(project, vault, options):
-            if project.is_target(mention.source):
-                page = vault.pages[mention.name.page]
-                yield self._finding(page, mention, alias_first)
+        # Imported here: the plugin imports this module at start-up.
+        from crucible_checks.docs.link_graph import link_graph_of
 
-    def _finding(self, page: Page, mention: Mention, alias_first: bool) -> Finding:
-        replacement = link_text(mention, alias_first)
+        graph = link_graph_of(project)
+        alias_first = graph.settings.alias_first
+        for mention in unlinked_mentions(project, graph, options):
+            if project.is_target(mention.source):
+                name = mention.name
+                target = link_target(graph.vault(), name.page, name.text)
+                yield self._finding(mention, target, alias_first)
+
+    def _finding(self, mention: Mention, target: str, alias_first: bool) -> Finding:
+        page = mention.name.page
+        replacement = link_text(mention, target, alias_first)
         edit = Edit(
             mention.source,
             mention.offset,
@@ -272,10 +278,10 @@ class UnlinkedMention:
             column=mention.column,
             code=self.info.code,
             message=(
-                f'unlinked mention: "{mention.text}" names the page {page.path}; '
+                f'unlinked mention: "{mention.text}" names the page {page}; '
                 f"link it as {replacement}"
             ),
             severity=self.info.severity,
-            subject=page.path,
+            subject=page,
             fix=Fix(f"link the mention as {replacement}", (edit,)),
         )

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from crucible_checks.cache import content_hash
+from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.settings import DocsSettings
-from crucible_checks.docs.vault import Vault
 from crucible_checks.files import SourceFile
 from crucible_checks.parallel import MIN_PARALLEL_ITEMS, map_parallel, worker_count
 from crucible_checks.project import Project
@@ -65,18 +65,21 @@ class FactKind(Generic[F]):
 
 
 def facts_of(
-    project: Project, vault: Vault, kind: FactKind[F], scan: FactsScan | None = None
+    project: Project,
+    graph: LinkGraph,
+    kind: FactKind[F],
+    scan: FactsScan | None = None,
 ) -> dict[str, F]:
     """Return the facts of every readable page, built once per run.
 
     ``scan``, from `start_scan`, contains the pages scanned in the background.
     """
     key = f"docs.facts.{kind.name}"
-    return project.shared(key, lambda: _read_all(project, vault, kind, scan))
+    return project.shared(key, lambda: _read_all(project, graph, kind, scan))
 
 
 def _read_all(
-    project: Project, vault: Vault, kind: FactKind[F], scan: FactsScan | None
+    project: Project, graph: LinkGraph, kind: FactKind[F], scan: FactsScan | None
 ) -> dict[str, F]:
     """Read each page's facts from the cache or ``scan``, else scan the page.
 
@@ -84,13 +87,13 @@ def _read_all(
     less than sending the page to a worker process. The others are read by
     ``kind.scan``, in worker processes when there are many.
     """
-    alias_first = vault.settings.alias_first
-    cache = project.cache(kind.name, kind.cache_key(vault.settings))
+    alias_first = graph.settings.alias_first
+    cache = project.cache(kind.name, kind.cache_key(graph.settings))
     scanned = {} if scan is None else scan.results()
     found: dict[str, Plain] = {}
     pending: list[tuple[SourceFile, str, str]] = []
     for file in project.files:
-        page = vault.pages.get(file.relative)
+        page = graph.pages.get(file.relative)
         if page is None:
             continue
         plain = cache.get(file)
@@ -164,7 +167,7 @@ class FactsScan:
 def start_scan(project: Project, kind: FactKind[Any]) -> FactsScan | None:
     """Start scanning the pages without cached facts in worker processes.
 
-    Call it before the vault is built: on a cold run the workers scan while
+    Call it before the link graph is built: on a cold run the workers scan while
     this process parses the page records. Returns None when there are too
     few such pages, or cores, for a process pool to pay off, and
     `facts_of` then scans them itself. The caller must close the scan.

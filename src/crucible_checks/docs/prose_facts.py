@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from crucible_checks.docs.link_graph import LinkGraph
+from crucible_checks.docs.mentions import folded_words
 from crucible_checks.docs.page_facts import FactKind, FactsScan, Plain, facts_of
 from crucible_checks.docs.plain_prose import read_plain_prose
 from crucible_checks.docs.prose import PageProse, Prose, read_prose
-from crucible_checks.docs.vault import Vault
 from crucible_checks.project import Project
 
 #: The numbers stored per prose run: offset, line, column and the in-table flag.
@@ -26,11 +27,14 @@ class ProseFacts(NamedTuple):
 
     ``prose`` is the text of the runs joined by newlines (no run contains
     one), and ``run_positions`` their offset, line, column and in-table flag.
+    ``folded_words`` contains each distinct word of the runs, as the unlinked
+    mention check splits and case-folds them, sorted and joined by newlines.
     """
 
     words: int
     prose: str
     run_positions: tuple[int, ...]
+    folded_words: str
 
     @classmethod
     def of(cls, prose: PageProse) -> ProseFacts:
@@ -38,7 +42,7 @@ class ProseFacts(NamedTuple):
         for run in prose.runs:
             positions += (run.offset, run.line, run.column, run.in_table)
         text = "\n".join(run.text for run in prose.runs)
-        return cls(prose.words, text, tuple(positions))
+        return cls(prose.words, text, tuple(positions), folded_words(text))
 
     def runs(self) -> list[Prose]:
         """Return the prose runs, in page order."""
@@ -72,7 +76,7 @@ def scan_prose(text: str, alias_first: bool) -> Plain:
 
 PROSE_FACTS = FactKind(
     name="docs-prose",
-    version=7,
+    version=8,
     facts=ProseFacts,
     scan=scan_prose,
     scan_here=scan_plain_prose,
@@ -80,7 +84,7 @@ PROSE_FACTS = FactKind(
 
 
 def prose_facts_of(
-    project: Project, vault: Vault, scan: FactsScan | None = None
+    project: Project, graph: LinkGraph, scan: FactsScan | None = None
 ) -> dict[str, ProseFacts]:
     """Return the prose facts of every readable page, built once per run."""
-    return facts_of(project, vault, PROSE_FACTS, scan)
+    return facts_of(project, graph, PROSE_FACTS, scan)

@@ -20,10 +20,10 @@ from crucible_checks.docs.generated_section import (
     find_section,
     newline_of,
 )
+from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.page_facts import FactKind, FactsScan, Plain, facts_of
 from crucible_checks.docs.prose import link_lines
 from crucible_checks.docs.source_map import SourceText
-from crucible_checks.docs.vault import Vault
 from crucible_checks.project import Project
 
 
@@ -92,7 +92,7 @@ SECTION_FACTS = FactKind(
 
 
 def section_facts_of(
-    project: Project, vault: Vault, scan: FactsScan | None = None
+    project: Project, graph: LinkGraph, scan: FactsScan | None = None
 ) -> dict[str, SectionFacts]:
     """Return the section facts of every readable page, built once per run."""
-    return facts_of(project, vault, SECTION_FACTS, scan)
+    return facts_of(project, graph, SECTION_FACTS, scan)

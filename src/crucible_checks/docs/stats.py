@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
-from crucible_checks.docs.orphans import is_exempt
+from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.records import WIKI
 from crucible_checks.docs.resolve import ATTACHMENT, MISSING, MISSING_ATTACHMENT, PAGE
-from crucible_checks.docs.vault import Vault
 
 if TYPE_CHECKING:
     from crucible_checks.docs.prose_facts import ProseFacts
@@ -49,7 +50,7 @@ class DocsStats:
 
 
 def docs_stats(
-    vault: Vault, facts: Mapping[str, ProseFacts], potential_wiki_links: int
+    graph: LinkGraph, facts: Mapping[str, ProseFacts], potential_wiki_links: int
 ) -> DocsStats:
     """Compute the stats of a vault.
 
@@ -62,77 +63,76 @@ def docs_stats(
     - connected components: of the page graph, link direction ignored;
     - most linked-to and most linking: by distinct other pages.
     """
-    links = _count_links(vault)
-    out_pages, in_pages = links.out_pages, links.in_pages
+    out_pages = graph.reached()
+    in_counts = Counter(chain.from_iterable(out_pages.values()))
+    out_counts = {path: len(pages) for path, pages in out_pages.items() if pages}
+    targets = _wiki_targets(graph)
     return DocsStats(
-        pages=len(vault.pages),
-        words=sum(facts[path].words for path in vault.pages if path in facts),
-        wiki_links=links.wiki_links,
-        distinct_targets=len(links.targets),
-        dead_links=links.dead_links,
-        wanted_pages=len(links.wanted),
-        orphans=_orphans(vault, in_pages),
+        pages=len(graph.pages),
+        words=sum(facts[path].words for path in graph.pages if path in facts),
+        wiki_links=sum(links.kinds.count(WIKI) for links in graph.links.values()),
+        distinct_targets=len(targets.paths) + len(targets.names),
+        dead_links=sum(
+            links.statuses.count(MISSING) + links.statuses.count(MISSING_ATTACHMENT)
+            for links in graph.links.values()
+        ),
+        wanted_pages=len(targets.wanted),
+        orphans=sum(
+            1
+            for path, page in graph.pages.items()
+            if path not in in_counts and not page.exempt
+        ),
         potential_wiki_links=potential_wiki_links,
-        connected_components=_components(vault, out_pages),
-        most_linked_to=_ranked(vault, in_pages),
-        most_linking=_ranked(vault, out_pages),
+        connected_components=_components(graph, out_pages),
+        most_linked_to=_ranked(graph, in_counts),
+        most_linking=_ranked(graph, out_counts),
         no_outgoing_links=tuple(
-            path for path in sorted(vault.pages) if not out_pages.get(path)
+            path for path in sorted(graph.pages) if not out_pages.get(path)
         ),
     )
 
 
 @dataclass
-class _LinkCounts:
-    """The counts of one pass over every link of a vault."""
+class _WikiTargets:
+    """The targets of the wiki links of a vault."""
 
-    #: The other pages each page links to, and those that link to it.
-    out_pages: dict[str, set[str]]
-    in_pages: dict[str, set[str]]
-    wiki_links: int = 0
-    dead_links: int = 0
-    #: What wiki links reach: ``("path", path)`` for a page or file, else
-    #: ``("name", name)`` for the name looked up.
-    targets: set[tuple[str, str]] = field(default_factory=set)
-    #: The missing page names that wiki links reach.
+    #: Pages and files.
+    paths: set[str] = field(default_factory=set)
+    #: The names looked up for every other link: missing, ambiguous, outside.
+    names: set[str] = field(default_factory=set)
+    #: The missing page names.
     wanted: set[str] = field(default_factory=set)
 
 
-def _count_links(vault: Vault) -> _LinkCounts:
-    counts = _LinkCounts(
-        {path: set() for path in vault.pages}, {path: set() for path in vault.pages}
-    )
-    for source in vault.pages:
-        for link, resolution in vault.outgoing(source):
-            status = resolution.status
-            if status in (MISSING, MISSING_ATTACHMENT):
-                counts.dead_links += 1
-            if status == PAGE and resolution.paths[0] != source:
-                counts.out_pages[source].add(resolution.paths[0])
-                counts.in_pages[resolution.paths[0]].add(source)
-            if link.kind != WIKI:
+def _wiki_targets(graph: LinkGraph) -> _WikiTargets:
+    found = _WikiTargets()
+    for links in graph.links.values():
+        statuses = links.statuses
+        if links.kinds.count(WIKI) == len(statuses) == statuses.count(PAGE):
+            found.paths.update(links.paths)  # Most pages have wiki links only.
+            continue
+        for kind, target, status, path, name in zip(
+            links.kinds,
+            links.targets,
+            statuses,
+            links.paths,
+            links.names,
+            strict=True,
+        ):
+            if kind != WIKI:
                 continue
-            counts.wiki_links += 1
             if status in (PAGE, ATTACHMENT):
-                counts.targets.add(("path", resolution.paths[0]))
+                found.paths.add(path)
             else:
-                counts.targets.add(("name", resolution.name or link.target))
+                found.names.add(name or target)
             if status == MISSING:
-                counts.wanted.add(resolution.name)
-    return counts
+                found.wanted.add(name)
+    return found
 
 
-def _orphans(vault: Vault, in_pages: Mapping[str, set[str]]) -> int:
-    return sum(
-        1
-        for path, page in vault.pages.items()
-        if not in_pages[path] and not is_exempt(vault, page)
-    )
-
-
-def _components(vault: Vault, out_pages: Mapping[str, set[str]]) -> int:
+def _components(graph: LinkGraph, out_pages: Mapping[str, set[str]]) -> int:
     """Count weakly connected components with a union-find over the pages."""
-    parent = {path: path for path in vault.pages}
+    parent = {path: path for path in graph.pages}
 
     def root(path: str) -> str:
         while parent[path] != path:
@@ -141,16 +141,19 @@ def _components(vault: Vault, out_pages: Mapping[str, set[str]]) -> int:
         return path
 
     for source, targets in out_pages.items():
+        source_root = root(source)
         for target in targets:
-            parent[root(source)] = root(target)
+            target_root = root(target)
+            if target_root != source_root:
+                parent[target_root] = source_root
     return len({root(path) for path in parent})
 
 
-def _ranked(vault: Vault, neighbours: Mapping[str, set[str]]) -> tuple[RankedPage, ...]:
-    counts = Counter({path: len(pages) for path, pages in neighbours.items() if pages})
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+def _ranked(graph: LinkGraph, counts: Mapping[str, int]) -> tuple[RankedPage, ...]:
+    """Return the `TOP` pages by count, then path, of those with a count."""
+    ordered = heapq.nsmallest(TOP, counts.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
-        RankedPage(path, vault.pages[path].title, count) for path, count in ordered
+        RankedPage(path, graph.pages[path].title, count) for path, count in ordered
     )
 
 
