@@ -5,6 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from crucible_checks.checks import DeferredCheck
+from crucible_checks.docs import plugin as docs_plugin
+from crucible_checks.docs.command import DocsCommand
+from crucible_checks.parity import plugin as parity_plugin
 
 PROBE = (
     "import sys\n"
@@ -60,6 +68,10 @@ LIST_PROBE = (
 WORK_MODULES = (
     "concurrent.futures.process",
     "crucible_checks.celery.index",
+    "crucible_checks.docs.commands",
+    "crucible_checks.docs.graph_commands",
+    "crucible_checks.docs.link_checks",
+    "crucible_checks.docs.vault",
     "crucible_checks.parity.check",
     "crucible_checks.queues.checks",
     "pathspec",
@@ -75,3 +87,17 @@ def test_list_imports_no_check_code() -> None:
         check=True,
     )
     assert completed.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("plugin", [docs_plugin, parity_plugin], ids=["docs", "parity"])
+def test_deferred_checks_keep_their_info(plugin: ModuleType) -> None:
+    for check in plugin.crucible_checks_checks():
+        assert isinstance(check, DeferredCheck)
+        assert check.load().info is check.info, check.target
+
+
+def test_docs_command_help_names_every_action() -> None:
+    from crucible_checks.docs.commands import ACTIONS
+
+    listed = DocsCommand.help.split(": ", 1)[1].split(", ")
+    assert listed == [action.name for action in ACTIONS]

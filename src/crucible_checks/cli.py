@@ -95,7 +95,8 @@ def _main(arguments: list[str]) -> int:
         disable_plugins=known.disable_plugin,
         plugins=known.plugin,
     )
-    parser = _build_parser(session)
+    chosen = next((item for item in _rest if not item.startswith("-")), None)
+    parser = _build_parser(session, chosen)
     args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
@@ -154,7 +155,12 @@ def _global_parser(add_help: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def _build_parser(session: Session) -> argparse.ArgumentParser:
+def _build_parser(
+    session: Session, chosen: str | None = None
+) -> argparse.ArgumentParser:
+    """Return the parser of every command. A plugin command's arguments are
+    added only when it is ``chosen``, since building them may import the
+    modules that do its work."""
     parser = _global_parser()
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser
@@ -173,7 +179,9 @@ def _build_parser(session: Session) -> argparse.ArgumentParser:
     _add_selection_arguments(baseline)
     baseline.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     for command in session.host.commands.values():
-        command.add_arguments(commands.add_parser(command.name, help=command.help))
+        command_parser = commands.add_parser(command.name, help=command.help)
+        if command.name == chosen:
+            command.add_arguments(command_parser)
     return parser
 
 

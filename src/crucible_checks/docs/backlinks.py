@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
+from crucible_checks.checks import OptionValue
 from crucible_checks.docs.generated_section import (
     BACKLINKS_SECTION,
     MARKER_PREFIX,
@@ -28,44 +28,19 @@ from crucible_checks.docs.generated_section import (
 )
 from crucible_checks.docs.mentions import link_target
 from crucible_checks.docs.records import DEFINITION
-from crucible_checks.docs.settings import FAMILY, option_label, project_path_setting
+from crucible_checks.docs.rules import SECTION_MODE
+from crucible_checks.docs.settings import option_label, project_path_setting
 from crucible_checks.docs.vault import Vault
 from crucible_checks.errors import ConfigError
-from crucible_checks.findings import Severity
 
 if TYPE_CHECKING:
     from crucible_checks.docs.link_graph import IncomingLink, LinkGraph
     from crucible_checks.docs.section_facts import SectionFacts
 
-SECTION_MODE = "section"
-JSON_MODE = "json"
 NO_BACKLINKS = "No other page links here."
 MAX_CONTEXTS = 3
 MAX_CONTEXT_LENGTH = 160
 
-OPTIONS = (
-    Option(
-        "backlinks",
-        str,
-        SECTION_MODE,
-        "where `docs backlinks` writes each page's backlinks: 'section' (a "
-        "generated section at the end of each page) or 'json' (one index file)",
-        choices=(SECTION_MODE, JSON_MODE),
-    ),
-    Option(
-        "backlinks-file",
-        str,
-        "backlinks.json",
-        "the JSON index that `docs backlinks` writes in 'json' mode, relative to "
-        "the project root",
-    ),
-    Option(
-        "backlinks-heading",
-        str,
-        "## Backlinks",
-        "the first line of each generated backlinks section",
-    ),
-)
 
 _WIKI = re.compile(r"!?\[\[([^\]\n]*)\]\]")
 _MARKDOWN = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
@@ -333,33 +308,6 @@ def json_index(graph: LinkGraph, backlinks: Mapping[str, list[Backlink]]) -> str
             ],
         }
     return json.dumps({"pages": pages}, indent=2, ensure_ascii=False) + "\n"
-
-
-STALE_BACKLINKS = CheckInfo(
-    code="DOC101",
-    name="stale-backlinks",
-    family=FAMILY,
-    summary="A generated backlinks section, or the backlinks index, is out of date.",
-    explanation=(
-        "`crucible-checks docs backlinks` writes, for each page, the pages that link "
-        "to it: as a section between `<!-- crucible-checks:backlinks:begin -->` and "
-        "`<!-- crucible-checks:backlinks:end -->` at the end of the page, or as one "
-        'JSON index (docs option `backlinks = "json"`). When links change, the '
-        "section or index no longer matches; this check reports it. Pages without "
-        "a section are not reported. A page with several sections is reported "
-        "too, because the commands keep only the last one up to date. `run --fix` "
-        "rewrites only the stale sections and deletes all but the last, leaving "
-        "every other byte of the page as it was."
-    ),
-    bad_example=(
-        "<!-- crucible-checks:backlinks:begin -->\n## Backlinks\n\n"
-        "- [[removed-page]]: this page no longer links here\n"
-        "<!-- crucible-checks:backlinks:end -->"
-    ),
-    good_example="The section as `crucible-checks docs backlinks` writes it.",
-    severity=Severity.WARNING,
-    scope=Scope.PROJECT,
-)
 
 
 def changed_sections(

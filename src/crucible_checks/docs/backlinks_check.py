@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs.backlinks import (
-    JSON_MODE,
-    STALE_BACKLINKS,
     Backlink,
     BacklinkSettings,
     changed_sections,
@@ -18,6 +16,7 @@ from crucible_checks.docs.backlinks import (
 )
 from crucible_checks.docs.generated_section import BACKLINKS_SECTION
 from crucible_checks.docs.link_summary import link_summary_of
+from crucible_checks.docs.rules import JSON_MODE, STALE_BACKLINKS
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.findings import Edit, Finding, Fix
 from crucible_checks.project import Project

@@ -1,4 +1,5 @@
-"""The ``docs`` sub-command: one entry of `ACTIONS` for each ``docs ACTION``.
+"""The actions of the ``docs`` command: one entry of `ACTIONS` for each
+``docs ACTION``.
 
 An action is an object with ``name``, ``help``, ``add_arguments(parser)`` and
 ``run(args, session) -> int``; add one to `ACTIONS` to add ``docs NAME``.
@@ -112,24 +113,3 @@ def _relative(root: Path, path: Path) -> str:
 
 #: The actions of ``crucible-checks docs``; add an entry to add ``docs NAME``.
 ACTIONS: list[DocsAction] = [WantedAction(), MoveAction(), *GRAPH_ACTIONS]
-
-
-class DocsCommand:
-    """``crucible-checks docs ACTION``: tools for a wiki-linked docs folder."""
-
-    name = "docs"
-    help = "tools for the docs pages: " + ", ".join(action.name for action in ACTIONS)
-
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        actions = parser.add_subparsers(
-            dest="docs_action", metavar="ACTION", parser_class=type(parser)
-        )
-        actions.required = True
-        for action in ACTIONS:
-            action.add_arguments(actions.add_parser(action.name, help=action.help))
-
-    def run(self, args: argparse.Namespace, session: Session) -> int:
-        for action in ACTIONS:
-            if action.name == args.docs_action:
-                return action.run(args, session)
-        raise UsageError(f"docs: unknown action {args.docs_action!r}")

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from crucible_checks.atomic import write_text_atomic
 from crucible_checks.docs.backlinks import (
-    JSON_MODE,
     Backlink,
     BacklinkSettings,
     collect_backlinks,
@@ -31,8 +30,9 @@ from crucible_checks.docs.graph_export import (
 )
 from crucible_checks.docs.graph_html import render_html
 from crucible_checks.docs.link_graph import LinkGraph, link_graph_of
-from crucible_checks.docs.mentions import UNLINKED_MENTION, unlinked_mentions
+from crucible_checks.docs.mentions import unlinked_mentions
 from crucible_checks.docs.page_facts import F, FactKind, facts_of, start_scan
+from crucible_checks.docs.rules import JSON_MODE, UNLINKED_MENTION
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.docs.stats import docs_stats, format_stats
 from crucible_checks.errors import UsageError

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crucible_checks.checks import CheckInfo, Option, OptionValue, Scope
+from crucible_checks.checks import OptionValue
 from crucible_checks.docs.resolve import PAGE
-from crucible_checks.docs.settings import FAMILY
+from crucible_checks.docs.rules import DEFAULT_MIN_LENGTH, UNLINKED_MENTION
 from crucible_checks.docs.vault import Vault
-from crucible_checks.findings import Edit, Finding, Fix, Severity
+from crucible_checks.findings import Edit, Finding, Fix
 from crucible_checks.project import Project
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
 _UNSAFE_IN_LINK = re.compile(r"[\[\]|#^]")
-DEFAULT_MIN_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -185,42 +184,6 @@ def link_text(mention: Mention, target: str, alias_first: bool = False) -> str:
     if alias_first:
         return f"[[{mention.text}{divider}{target}]]"
     return f"[[{target}{divider}{mention.text}]]"
-
-
-UNLINKED_MENTION = CheckInfo(
-    code="DOC102",
-    name="unlinked-mention",
-    family=FAMILY,
-    summary="Prose names another page without linking to it.",
-    explanation=(
-        "A page's title (first H1, else its file name) or one of its front matter "
-        "`aliases`, written as whole words in another page's prose (any case), is "
-        "a potential wiki link. Code, links, URLs, headings, HTML comments, front "
-        "matter and generated sections are not prose. Only the first mention of "
-        "each page is reported, and none of a page already linked. Names shorter "
-        "than `min-length` and names of several pages are skipped. `run --fix` "
-        "turns the reported mention into a wiki link that shows the original text."
-    ),
-    bad_example="Follow the setup guide first.",
-    good_example="Follow the [[setup|setup guide]] first.",
-    options=(
-        Option(
-            "min-length",
-            int,
-            DEFAULT_MIN_LENGTH,
-            "shortest page name, in characters, that counts as a mention",
-        ),
-        Option(
-            "ignore-names",
-            list,
-            [],
-            "page names (any case) that are common words here and never a mention",
-        ),
-    ),
-    default_enabled=False,
-    severity=Severity.WARNING,
-    scope=Scope.PROJECT,
-)
 
 
 def unlinked_mentions(

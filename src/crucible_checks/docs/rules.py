@@ -1,8 +1,9 @@
-"""The metadata of the docs link checks: codes, names, explanations, examples."""
+"""The metadata of the docs checks and of their options, imported at start-up
+without the code that does the checks' work."""
 
 from __future__ import annotations
 
-from crucible_checks.checks import CheckInfo, Scope
+from crucible_checks.checks import CheckInfo, Option, Scope
 from crucible_checks.docs.settings import FAMILY
 from crucible_checks.findings import Severity
 
@@ -89,6 +90,96 @@ ORPHAN_PAGE = CheckInfo(
     ),
     bad_example="docs/old-notes.md, linked from nowhere",
     good_example="docs/index.md: See [[old-notes]].",
+    severity=Severity.WARNING,
+    scope=Scope.PROJECT,
+)
+
+SECTION_MODE = "section"
+JSON_MODE = "json"
+#: Page names shorter than this are not looked for as unlinked mentions.
+DEFAULT_MIN_LENGTH = 4
+
+BACKLINKS_OPTIONS = (
+    Option(
+        "backlinks",
+        str,
+        SECTION_MODE,
+        "where `docs backlinks` writes each page's backlinks: 'section' (a "
+        "generated section at the end of each page) or 'json' (one index file)",
+        choices=(SECTION_MODE, JSON_MODE),
+    ),
+    Option(
+        "backlinks-file",
+        str,
+        "backlinks.json",
+        "the JSON index that `docs backlinks` writes in 'json' mode, relative to "
+        "the project root",
+    ),
+    Option(
+        "backlinks-heading",
+        str,
+        "## Backlinks",
+        "the first line of each generated backlinks section",
+    ),
+)
+
+STALE_BACKLINKS = CheckInfo(
+    code="DOC101",
+    name="stale-backlinks",
+    family=FAMILY,
+    summary="A generated backlinks section, or the backlinks index, is out of date.",
+    explanation=(
+        "`crucible-checks docs backlinks` writes, for each page, the pages that link "
+        "to it: as a section between `<!-- crucible-checks:backlinks:begin -->` and "
+        "`<!-- crucible-checks:backlinks:end -->` at the end of the page, or as one "
+        'JSON index (docs option `backlinks = "json"`). When links change, the '
+        "section or index no longer matches; this check reports it. Pages without "
+        "a section are not reported. A page with several sections is reported "
+        "too, because the commands keep only the last one up to date. `run --fix` "
+        "rewrites only the stale sections and deletes all but the last, leaving "
+        "every other byte of the page as it was."
+    ),
+    bad_example=(
+        "<!-- crucible-checks:backlinks:begin -->\n## Backlinks\n\n"
+        "- [[removed-page]]: this page no longer links here\n"
+        "<!-- crucible-checks:backlinks:end -->"
+    ),
+    good_example="The section as `crucible-checks docs backlinks` writes it.",
+    severity=Severity.WARNING,
+    scope=Scope.PROJECT,
+)
+
+UNLINKED_MENTION = CheckInfo(
+    code="DOC102",
+    name="unlinked-mention",
+    family=FAMILY,
+    summary="Prose names another page without linking to it.",
+    explanation=(
+        "A page's title (first H1, else its file name) or one of its front matter "
+        "`aliases`, written as whole words in another page's prose (any case), is "
+        "a potential wiki link. Code, links, URLs, headings, HTML comments, front "
+        "matter and generated sections are not prose. Only the first mention of "
+        "each page is reported, and none of a page already linked. Names shorter "
+        "than `min-length` and names of several pages are skipped. `run --fix` "
+        "turns the reported mention into a wiki link that shows the original text."
+    ),
+    bad_example="Follow the setup guide first.",
+    good_example="Follow the [[setup|setup guide]] first.",
+    options=(
+        Option(
+            "min-length",
+            int,
+            DEFAULT_MIN_LENGTH,
+            "shortest page name, in characters, that counts as a mention",
+        ),
+        Option(
+            "ignore-names",
+            list,
+            [],
+            "page names (any case) that are common words here and never a mention",
+        ),
+    ),
+    default_enabled=False,
     severity=Severity.WARNING,
     scope=Scope.PROJECT,
 )
