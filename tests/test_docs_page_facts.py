@@ -21,7 +21,12 @@ from crucible_checks.docs.generated_section import (
 )
 from crucible_checks.docs.prose import PageProse, SourceLine, read_prose
 from crucible_checks.docs.prose_facts import ProseFacts, scan_prose
-from crucible_checks.docs.section_facts import SectionFacts, scan_sections
+from crucible_checks.docs.section_facts import (
+    ContextFacts,
+    SectionFacts,
+    scan_contexts,
+    scan_sections,
+)
 from crucible_checks.docs.source_map import SourceText
 from tests.conftest import Outcome
 
@@ -82,7 +87,7 @@ def outputs(cli: Cli) -> list[Outcome]:
 
 def count_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the text of every page scanned for facts from now on, once for
-    its prose and once for its sections."""
+    its prose and once for its link contexts."""
     scanned: list[str] = []
     read_plain, read_any = prose_facts.read_plain_prose, prose_facts.read_prose
     find_lines = section_facts.link_lines
@@ -123,11 +128,14 @@ def test_facts_survive_plain_form(text: str, alias_first: bool) -> None:
     assert sections.backlinks_text == prose.backlinks_text
     assert sections.extra_sections() == earlier_sections(text)
     assert sections.newline == newline_of(text)
+    stored = pickle.loads(pickle.dumps(scan_contexts(text, alias_first)))
+    assert type(stored) is tuple
     contexts = [
         (line.number, plain_context(line.text, alias_first))
         for line in prose.link_lines
     ]
-    assert sections.contexts == tuple(pair for pair in contexts if pair[1])
+    expected = tuple(pair for pair in contexts if pair[1])
+    assert ContextFacts._make(stored).contexts == expected
 
 
 def test_sections_of_duplicates() -> None:
@@ -155,10 +163,10 @@ def test_sections_of_unterminated() -> None:
 
 def test_contexts_follow_alias_order() -> None:
     text = "# Page\n\nRead [[target|shown]] now.\n\nNo link here.\n"
-    assert SectionFacts._make(scan_sections(text, False)).contexts == (
+    assert ContextFacts._make(scan_contexts(text, False)).contexts == (
         (3, "Read shown now."),
     )
-    assert SectionFacts._make(scan_sections(text, True)).contexts == (
+    assert ContextFacts._make(scan_contexts(text, True)).contexts == (
         (3, "Read target now."),
     )
 
@@ -179,7 +187,9 @@ def test_warm_run_matches_cold(
     assert warm == cold
     shutil.rmtree(root / ".crucible_checks_cache")
     assert outputs(cli) == cold
-    assert sorted(scanned) == sorted([*PAGES.values(), *PAGES.values()])
+    # No backlinks list is quoted: the two pages with sections are in error
+    # or have no backlinks, so only the prose is scanned.
+    assert sorted(scanned) == sorted(PAGES.values())
 
 
 def test_changed_page_is_read_again(
@@ -232,3 +242,20 @@ def test_alias_order_change_reads_pages_again(
     assert len(scanned) == len(pages)
     queues = (root / "docs" / "queues.md").read_text(encoding="utf-8")
     assert "- [[Both]]: Go index now.\n" in queues
+
+
+def test_check_without_sections_scans_nothing(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = {name: PAGES[name] for name in ("index.md", "queues.md", "tutorial.md")}
+    root = write_vault(tmp_path, pages)
+    monkeypatch.chdir(root)
+    scanned = count_scans(monkeypatch)
+    outcome = cli("docs", "backlinks", "--check")
+    assert outcome.status == 1
+    assert outcome.out.splitlines() == [
+        "would update docs/index.md",
+        "would update docs/queues.md",
+        "Backlinks sections: 2 pages would change, 3 pages read.",
+    ]
+    assert scanned == []

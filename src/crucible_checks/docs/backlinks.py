@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ from crucible_checks.errors import ConfigError
 
 if TYPE_CHECKING:
     from crucible_checks.docs.link_graph import IncomingLink, LinkGraph
-    from crucible_checks.docs.section_facts import SectionFacts
+    from crucible_checks.docs.section_facts import ContextFacts, SectionFacts
 
 NO_BACKLINKS = "No other page links here."
 MAX_CONTEXTS = 3
@@ -106,25 +107,40 @@ def _heading(value: str) -> str:
 
 
 def collect_backlinks(
-    graph: LinkGraph, facts: Mapping[str, SectionFacts]
+    graph: LinkGraph, contexts: Callable[[], Mapping[str, ContextFacts]]
 ) -> Mapping[str, list[Backlink]]:
     """Return, for each linked page, its backlinks sorted by title and path.
 
     A page's list is built when it is first read, so a run that needs the
-    lists of a few pages does not build every page's.
+    lists of a few pages does not build every page's, and ``contexts`` is
+    called for the quoted lines only then. Whether a page has backlinks
+    (``page in backlinks``) needs neither.
     """
-    return _BacklinkIndex(graph, facts)
+    return _BacklinkIndex(graph, contexts)
 
 
 class _BacklinkIndex(Mapping[str, list[Backlink]]):
     """The backlinks of each linked page, built on first access."""
 
-    def __init__(self, graph: LinkGraph, facts: Mapping[str, SectionFacts]) -> None:
+    def __init__(
+        self, graph: LinkGraph, contexts: Callable[[], Mapping[str, ContextFacts]]
+    ) -> None:
         self._graph = graph
-        self._facts = facts
-        self._links = graph.backlinks()
+        self._read_contexts = contexts
         self._built: dict[str, list[Backlink]] = {}
         self._contexts: dict[str, dict[int, str]] = {}
+
+    @cached_property
+    def _links(self) -> dict[str, list[IncomingLink]]:
+        return self._graph.backlinks()
+
+    @cached_property
+    def _linked(self) -> set[str]:
+        return set().union(*self._graph.reached().values())
+
+    @cached_property
+    def _facts(self) -> Mapping[str, ContextFacts]:
+        return self._read_contexts()
 
     def __getitem__(self, target: str) -> list[Backlink]:
         found = self._built.get(target)
@@ -139,7 +155,7 @@ class _BacklinkIndex(Mapping[str, list[Backlink]]):
         return len(self._links)
 
     def __contains__(self, target: object) -> bool:
-        return target in self._links
+        return target in self._linked
 
     def _build(self, links: list[IncomingLink]) -> list[Backlink]:
         by_source: dict[str, list[tuple[str, int]]] = {}

@@ -41,11 +41,14 @@ class StaleBacklinks:
             return  # No page has a section, so no page text needs scanning.
         # Imported here: the page scans load only when a page has a section.
         from crucible_checks.docs.link_graph import link_graph_of
-        from crucible_checks.docs.section_facts import section_facts_of
+        from crucible_checks.docs.section_facts import (
+            context_facts_of,
+            section_facts_of,
+        )
 
         graph = link_graph_of(project)
         facts = section_facts_of(project, graph)
-        backlinks = collect_backlinks(graph, facts)
+        backlinks = collect_backlinks(graph, lambda: context_facts_of(project, graph))
         if settings.mode == JSON_MODE:
             yield from self._stale_index(project, graph, backlinks, settings)
             return

@@ -1,48 +1,29 @@
-"""The ``docs backlinks``, ``docs stats`` and ``docs graph`` actions."""
+"""The ``docs backlinks``, ``docs stats`` and ``docs graph`` actions.
+
+Each action imports its work when it runs, so a run of one action loads
+neither the others' modules nor the page scans it does not need.
+"""
 
 from __future__ import annotations
 
 import argparse
-import enum
 import gc
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from crucible_checks.atomic import write_text_atomic
-from crucible_checks.docs.backlinks import (
-    Backlink,
-    BacklinkSettings,
-    collect_backlinks,
-    json_index,
-    render_backlinks,
-    updated_page,
-)
-from crucible_checks.docs.graph_export import (
-    FORMATS,
-    page_graph,
-    to_dot,
-    to_json,
-    to_mermaid,
-)
-from crucible_checks.docs.graph_html import render_html
-from crucible_checks.docs.link_graph import LinkGraph, link_graph_of
-from crucible_checks.docs.mentions import unlinked_mentions
-from crucible_checks.docs.page_facts import F, FactKind, facts_of, start_scan
-from crucible_checks.docs.rules import JSON_MODE, UNLINKED_MENTION
-from crucible_checks.docs.settings import FAMILY
-from crucible_checks.docs.stats import docs_stats, format_stats
+from crucible_checks.docs.graph_export import FORMATS
 from crucible_checks.errors import UsageError
-from crucible_checks.project import Project
 from crucible_checks.run import GC_THRESHOLD, RunOptions, build_project
-from crucible_checks.selection import check_options
-from crucible_checks.session import Session
 
 if TYPE_CHECKING:
-    from crucible_checks.docs.section_facts import SectionFacts
+    from crucible_checks.docs.link_graph import LinkGraph
+    from crucible_checks.docs.page_facts import FactKind, FactsScan
+    from crucible_checks.project import Project
+    from crucible_checks.session import Session
 
 
 @contextmanager
@@ -57,25 +38,34 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def load(
-    session: Session, kind: FactKind[F]
-) -> tuple[Project, LinkGraph, dict[str, F]]:
-    """Build the project, its link graph and the facts of its pages, using the
-    cache."""
-    project = build_project(session, RunOptions())
-    # Pages without cached facts are scanned in worker processes while the
-    # link graph is built.
-    scan = start_scan(project, kind)
+@contextmanager
+def scanning(
+    project: Project, kind: FactKind[Any] | None
+) -> Iterator[FactsScan | None]:
+    """Scan the pages without cached ``kind`` facts in worker processes, while
+    the caller builds the link graph; end the scan on leaving."""
+    from crucible_checks.docs.page_facts import start_scan
+
+    scan = None if kind is None else start_scan(project, kind)
     try:
-        graph = link_graph_of(project)
-        facts = facts_of(project, graph, kind, scan)
+        yield scan
     finally:
         if scan is not None:
             scan.close()
-    project.save_caches()
+
+
+def report_problems(project: Project, graph: LinkGraph) -> None:
+    """Print why each unreadable page could not be read.
+
+    A run that takes the link graph from its snapshot reads no page records,
+    so the unreadable pages are read here once more to record why.
+    """
+    for file in project.files:
+        page = graph.pages.get(file.relative)
+        if page is not None and not page.readable:
+            project.read_text(file)
     for problem in project.read_problems.values():
         print(f"{problem.relative}: {problem.reason}", file=sys.stderr)
-    return project, graph, facts
 
 
 class BacklinksAction:
@@ -94,110 +84,38 @@ class BacklinksAction:
             return self._run(args, session)
 
     def _run(self, args: argparse.Namespace, session: Session) -> int:
-        # Imported here: the facts' scans load only when an action runs.
-        from crucible_checks.docs.section_facts import SECTION_FACTS
+        from crucible_checks.docs.backlinks import BacklinkSettings, collect_backlinks
+        from crucible_checks.docs.backlinks_command import write_index, write_sections
+        from crucible_checks.docs.link_graph import link_graph_of
+        from crucible_checks.docs.rules import JSON_MODE
+        from crucible_checks.docs.section_facts import (
+            CONTEXT_FACTS,
+            context_facts_of,
+            section_facts_of,
+        )
+        from crucible_checks.docs.settings import FAMILY
 
-        project, graph, facts = load(session, SECTION_FACTS)
-        settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
-        backlinks = collect_backlinks(graph, facts)
-        if settings.mode == JSON_MODE:
-            return _write_index(project, graph, backlinks, settings, args.check)
-        return _write_sections(project, graph, facts, backlinks, settings, args.check)
-
-
-def _write_index(
-    project: Project,
-    graph: LinkGraph,
-    backlinks: Mapping[str, list[Backlink]],
-    settings: BacklinkSettings,
-    check: bool,
-) -> int:
-    path = project.root / settings.index_file
-    text = json_index(graph, backlinks)
-    try:
-        current = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        current = None
-    count = sum(len(items) for items in backlinks.values())
-    if current == text:
-        print(f"{settings.index_file} is up to date ({count} backlinks).")
-        return 0
-    if check:
-        print(f"{settings.index_file} would change ({count} backlinks).")
-        return 1
-    write_text_atomic(path, text)
-    print(f"Wrote {settings.index_file}: {len(graph.pages)} pages, {count} backlinks.")
-    return 0
-
-
-def _write_sections(
-    project: Project,
-    graph: LinkGraph,
-    facts: Mapping[str, SectionFacts],
-    backlinks: Mapping[str, list[Backlink]],
-    settings: BacklinkSettings,
-    check: bool,
-) -> int:
-    files = {file.relative: file for file in project.files}
-    changed = failed = 0
-    for path in sorted(graph.pages):
-        page = facts.get(path)
-        if page is None:
-            continue  # Unreadable, and reported when the facts were read.
-        change = _section_change(graph, path, page, backlinks, settings)
-        if change is _Change.NONE:
-            continue
-        if change is _Change.SECTION and check:
-            changed += 1
-            print(f"would update {path}")
-            continue
-        text = project.read_text(files[path])
-        if text is None:
-            continue
-        try:
-            found = backlinks.get(path, [])
-            new = updated_page(graph.vault(), path, text, found, settings)
-        except ValueError as error:
-            print(f"{path}: {error}", file=sys.stderr)
-            failed += 1
-            continue
-        if new != text:
-            changed += 1
-            print(f"{'would update' if check else 'updated'} {path}")
-            if not check:
-                write_text_atomic(project.root / path, new)
-    verb = "would change" if check else "changed"
-    print(f"Backlinks sections: {changed} pages {verb}, {len(graph.pages)} pages read.")
-    return 1 if failed or (check and changed) else 0
-
-
-class _Change(enum.Enum):
-    """The change `updated_page` would make to a page, as its facts tell."""
-
-    NONE = "the page stays as it is"
-    SECTION = "its section is written or rewritten"
-    #: Several sections, or one without its end marker: the text is read, so
-    #: `updated_page` reports the error.
-    UNKNOWN = "only the page's text can tell"
-
-
-def _section_change(
-    graph: LinkGraph,
-    path: str,
-    page: SectionFacts,
-    backlinks: Mapping[str, list[Backlink]],
-    settings: BacklinkSettings,
-) -> _Change:
-    """Return what `updated_page` would do to a page, from its facts alone."""
-    section = page.backlinks_section()
-    if section is None:
-        # A page in the index has at least one backlink.
-        return _Change.SECTION if path in backlinks else _Change.NONE
-    if page.earlier or section.end is None:
-        return _Change.UNKNOWN
-    found = backlinks.get(path, [])
-    expected = render_backlinks(graph.vault(), path, found, settings, page.newline)
-    return _Change.NONE if expected == page.backlinks_text else _Change.SECTION
+        project = build_project(session, RunOptions())
+        options = project.family_options(FAMILY)
+        # Written sections and the index quote every page's link lines, while
+        # a check of sections quotes them only for the pages that have one.
+        quotes_all = options.get("backlinks") == JSON_MODE or not args.check
+        with scanning(project, CONTEXT_FACTS if quotes_all else None) as scan:
+            graph = link_graph_of(project)
+            sections = section_facts_of(project, graph)
+            report_problems(project, graph)
+            settings = BacklinkSettings.of(options, project.root)
+            backlinks = collect_backlinks(
+                graph, lambda: context_facts_of(project, graph, scan)
+            )
+            if settings.mode == JSON_MODE:
+                status = write_index(project, graph, backlinks, settings, args.check)
+            else:
+                status = write_sections(
+                    project, graph, sections, backlinks, settings, args.check
+                )
+        project.save_caches()
+        return status
 
 
 class StatsAction:
@@ -217,9 +135,19 @@ class StatsAction:
             return self._run(args, session)
 
     def _run(self, args: argparse.Namespace, session: Session) -> int:
-        from crucible_checks.docs.prose_facts import PROSE_FACTS
+        from crucible_checks.docs.link_graph import link_graph_of
+        from crucible_checks.docs.mentions import unlinked_mentions
+        from crucible_checks.docs.prose_facts import PROSE_FACTS, prose_facts_of
+        from crucible_checks.docs.rules import UNLINKED_MENTION
+        from crucible_checks.docs.stats import docs_stats, format_stats
+        from crucible_checks.selection import check_options
 
-        project, graph, facts = load(session, PROSE_FACTS)
+        project = build_project(session, RunOptions())
+        with scanning(project, PROSE_FACTS) as scan:
+            graph = link_graph_of(project)
+            facts = prose_facts_of(project, graph, scan)
+        project.save_caches()
+        report_problems(project, graph)
         options = check_options(UNLINKED_MENTION, session.config)
         potential = sum(1 for _ in unlinked_mentions(project, graph, options))
         project.save_caches()
@@ -256,16 +184,25 @@ class GraphAction:
             return self._run(args, session)
 
     def _run(self, args: argparse.Namespace, session: Session) -> int:
+        from crucible_checks.atomic import write_text_atomic
+        from crucible_checks.docs import graph_export
+        from crucible_checks.docs.link_graph import link_graph_of
+
         project = build_project(session, RunOptions())
         links = link_graph_of(project)
         project.save_caches()
-        graph = page_graph(links)
+        graph = graph_export.page_graph(links)
         if args.format == "html":
+            from crucible_checks.docs.graph_html import render_html
+
             text = render_html(graph, f"{project.root.name} docs graph")
         else:
-            text = {"json": to_json, "dot": to_dot, "mermaid": to_mermaid}[args.format](
-                graph
-            )
+            exports = {
+                "json": graph_export.to_json,
+                "dot": graph_export.to_dot,
+                "mermaid": graph_export.to_mermaid,
+            }
+            text = exports[args.format](graph)
         if args.output is None:
             sys.stdout.write(text)
             return 0

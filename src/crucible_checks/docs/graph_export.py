@@ -9,9 +9,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
+from typing import TYPE_CHECKING
 
-from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.resolve import MISSING, PAGE
+
+if TYPE_CHECKING:
+    from crucible_checks.docs.link_graph import LinkGraph
 
 
 class NodeKind(str, enum.Enum):

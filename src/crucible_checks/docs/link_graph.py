@@ -26,18 +26,23 @@ from typing import Any, NamedTuple
 from crucible_checks.atomic import write_atomic
 from crucible_checks.cache import prepare_folder
 from crucible_checks.docs import link_cache
-from crucible_checks.docs.orphans import is_exempt
 from crucible_checks.docs.pages import RECORD_VERSION
 from crucible_checks.docs.records import Link
 from crucible_checks.docs.resolve import PAGE, Resolution
 from crucible_checks.docs.settings import DocsSettings
-from crucible_checks.docs.vault import Page, Vault, resolve_hook, vault_of
+from crucible_checks.docs.vault import (
+    Page,
+    Vault,
+    orphan_exempt,
+    resolve_hook,
+    vault_of,
+)
 from crucible_checks.project import Project
 
 SHARED_KEY = "docs.link-graph"
 SNAPSHOT_FILE = "docs-graph.pickle"
 #: Raise when the snapshot's content changes, so old snapshots are ignored.
-VERSION = 2
+VERSION = 3
 
 _new_tuple: Any = tuple.__new__
 
@@ -46,17 +51,17 @@ class GraphPage(NamedTuple):
     """A page as the graph tools read it.
 
     ``exempt`` is whether the orphan check leaves the page alone (an entry
-    page, ``orphan: true`` or unreadable), and ``readable`` whether its text
-    could be read and decoded.
+    page, ``orphan: true`` or unreadable), ``readable`` whether its text
+    could be read and decoded, and ``marked`` whether it contains a generated
+    section marker, without which it has no backlinks section.
     """
 
-    path: str
-    docs_path: str
     permalink: str
     title: str
     aliases: tuple[str, ...]
     exempt: bool
     readable: bool
+    marked: bool
 
 
 class PageLinks(NamedTuple):
@@ -103,6 +108,10 @@ class LinkGraph:
     def vault(self) -> Vault:
         """Return the run's vault, building it on first use."""
         return self._vault()
+
+    def marked_pages(self) -> list[str]:
+        """Return the pages with a generated section marker, in page order."""
+        return [path for path, page in self.pages.items() if page.marked]
 
     def linked(self, source: str) -> set[str]:
         """Return the pages a page's links reach, itself included if it links
@@ -184,13 +193,12 @@ def _links(pairs: list[tuple[Link, Resolution]]) -> PageLinks:
 
 def _page(vault: Vault, page: Page) -> GraphPage:
     return GraphPage(
-        page.path,
-        page.docs_path,
         page.permalink,
         page.title,
         page.record.aliases,
-        is_exempt(vault, page),
+        orphan_exempt(vault.settings, page),
         page.readable,
+        page.record.has_markers,
     )
 
 

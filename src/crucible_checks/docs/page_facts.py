@@ -5,9 +5,9 @@ of a page than its record. Each kind of fact (`FactKind`) is scanned from the
 page's text alone, so it is cached per file, and `facts_of` returns it for
 every readable page. A file whose size and modification time, else whose
 content hash, match the cache entry is not read again, so only new and changed
-pages are scanned. The kinds are `crucible_checks.docs.prose_facts` (words and
-prose runs) and `crucible_checks.docs.section_facts` (backlinks contexts and
-sections), kept apart so a command scans only what it reads.
+pages are scanned. The kinds are in `crucible_checks.docs.prose_facts` (words
+and prose runs) and `crucible_checks.docs.section_facts` (backlinks sections
+and quoted link lines), kept apart so a command scans only what it reads.
 
 The cache stores each page's facts as one plain tuple of strings, numbers and
 plain tuples, because unpickling that is several times faster than unpickling
@@ -17,7 +17,7 @@ named tuple without a Python-level call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -69,17 +69,25 @@ def facts_of(
     graph: LinkGraph,
     kind: FactKind[F],
     scan: FactsScan | None = None,
+    paths: Collection[str] | None = None,
 ) -> dict[str, F]:
-    """Return the facts of every readable page, built once per run.
+    """Return the facts of every readable page, or of the pages ``paths``,
+    built once per run.
 
     ``scan``, from `start_scan`, contains the pages scanned in the background.
+    A kind must be read for the same pages in every call of a run.
     """
     key = f"docs.facts.{kind.name}"
-    return project.shared(key, lambda: _read_all(project, graph, kind, scan))
+    chosen = None if paths is None else frozenset(paths)
+    return project.shared(key, lambda: _read_all(project, graph, kind, scan, chosen))
 
 
 def _read_all(
-    project: Project, graph: LinkGraph, kind: FactKind[F], scan: FactsScan | None
+    project: Project,
+    graph: LinkGraph,
+    kind: FactKind[F],
+    scan: FactsScan | None,
+    paths: frozenset[str] | None,
 ) -> dict[str, F]:
     """Read each page's facts from the cache or ``scan``, else scan the page.
 
@@ -94,7 +102,7 @@ def _read_all(
     pending: list[tuple[SourceFile, str, str]] = []
     for file in project.files:
         page = graph.pages.get(file.relative)
-        if page is None:
+        if page is None or (paths is not None and file.relative not in paths):
             continue
         plain = cache.get(file)
         ready = scanned.get(file.relative) if page.readable else None
