@@ -19,7 +19,7 @@ from crucible_checks.docs.generated_section import (
     find_section,
     newline_of,
 )
-from crucible_checks.docs.prose import PageProse, SourceLine, read_prose
+from crucible_checks.docs.prose import PageProse, Prose, SourceLine, read_prose
 from crucible_checks.docs.prose_facts import ProseFacts, scan_prose
 from crucible_checks.docs.section_facts import (
     ContextFacts,
@@ -89,10 +89,10 @@ def count_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the text of every page scanned for facts from now on, once for
     its prose and once for its link contexts."""
     scanned: list[str] = []
-    read_plain, read_any = prose_facts.read_plain_prose, prose_facts.read_prose
+    read_plain, read_any = prose_facts.plain_prose_runs, prose_facts.read_prose
     find_lines = section_facts.link_lines
 
-    def counted_plain(text: str) -> PageProse | None:
+    def counted_plain(text: str) -> tuple[int, tuple[Prose, ...]] | None:
         found = read_plain(text)
         if found is not None:  # Else the page is parsed by `read_prose`.
             scanned.append(text)
@@ -106,7 +106,7 @@ def count_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         scanned.append(source.text)
         return find_lines(source)
 
-    monkeypatch.setattr(prose_facts, "read_plain_prose", counted_plain)
+    monkeypatch.setattr(prose_facts, "plain_prose_runs", counted_plain)
     monkeypatch.setattr(prose_facts, "read_prose", counted)
     monkeypatch.setattr(section_facts, "link_lines", counted_lines)
     return scanned

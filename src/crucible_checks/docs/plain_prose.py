@@ -41,6 +41,16 @@ _Line = tuple[int, int, int, str]
 
 def read_plain_prose(text: str) -> PageProse | None:
     """Return the prose of a plain page, or None when markdown-it must read it."""
+    found = plain_prose_runs(text)
+    if found is None:
+        return None
+    words, runs = found
+    return PageProse(words, runs, link_lines(SourceText(text)))
+
+
+def plain_prose_runs(text: str) -> tuple[int, tuple[Prose, ...]] | None:
+    """Return the word count and prose runs of a plain page, or None when
+    markdown-it must read it: `read_plain_prose` without the link lines."""
     scanned = scan_plain_page(text)
     if scanned is None:
         return None
@@ -53,7 +63,7 @@ def read_plain_prose(text: str) -> PageProse | None:
             if index == len(paragraph) - 1:
                 content = content.rstrip(" ")
             words += _scan_line((number, offset, column, content), runs)
-    return PageProse(words, tuple(runs), link_lines(SourceText(text)))
+    return words, tuple(runs)
 
 
 def _paragraphs(prose: str, heading_lines: set[int]) -> list[list[_Line]]:
@@ -87,22 +97,52 @@ def _paragraphs(prose: str, heading_lines: set[int]) -> list[list[_Line]]:
 
 def _scan_line(line: _Line, runs: list[Prose]) -> int:
     """Add the prose runs of one line to ``runs`` and return its word count."""
-    number, offset, column, content = line
-    excluded = url_spans(content)
+    content = line[3]
+    urls = url_spans(content)
+    if urls:
+        return _scan_line_with_urls(line, urls, runs)
+    # Without URLs, the wiki links are all that is cut out, found in order.
     words = 0
+    position = 0
     if "[[" in content:
         for link in _WIKI_LINK.finditer(content):
-            excluded.append(link.span())
-            if not link.group(1):
-                target, _, shown = link.group(2).partition("|")
-                words += len(WORD.findall(shown or target.partition("#")[0]))
-    spans = gaps(excluded, len(content)) if excluded else [(0, len(content))]
-    for start, end in spans:
-        words += len(WORD.findall(content, start, end))
-        piece = content[start:end]
-        if piece.strip():
-            runs.append(Prose(offset + start, number, column + start + 1, piece))
+            start, end = link.span()
+            words += _add_piece(line, position, start, runs) + _link_words(link)
+            position = end
+    return words + _add_piece(line, position, len(content), runs)
+
+
+def _scan_line_with_urls(
+    line: _Line, excluded: list[tuple[int, int]], runs: list[Prose]
+) -> int:
+    """`_scan_line` for a line with the URL spans ``excluded``, which wiki
+    links may overlap."""
+    content = line[3]
+    words = 0
+    for link in _WIKI_LINK.finditer(content):
+        excluded.append(link.span())
+        words += _link_words(link)
+    for start, end in gaps(excluded, len(content)):
+        words += _add_piece(line, start, end, runs)
     return words
+
+
+def _add_piece(line: _Line, start: int, end: int, runs: list[Prose]) -> int:
+    """Add ``content[start:end]`` of a line to ``runs`` unless it is blank,
+    and return its word count."""
+    number, offset, column, content = line
+    piece = content[start:end]
+    if piece.strip():
+        runs.append(Prose(offset + start, number, column + start + 1, piece))
+    return len(WORD.findall(piece))
+
+
+def _link_words(link: re.Match[str]) -> int:
+    """Return the word count of a wiki link's shown text, 0 for an embed."""
+    if link.group(1):
+        return 0
+    target, _, shown = link.group(2).partition("|")
+    return len(WORD.findall(shown or target.partition("#")[0]))
 
 
 def _words_outside_urls(text: str) -> int:

@@ -10,13 +10,14 @@ The runs are stored packed, as one string and one tuple of numbers, because a
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.mentions import folded_words
 from crucible_checks.docs.page_facts import FactKind, FactsScan, Plain, facts_of
-from crucible_checks.docs.plain_prose import read_plain_prose
-from crucible_checks.docs.prose import PageProse, Prose, read_prose
+from crucible_checks.docs.plain_prose import plain_prose_runs
+from crucible_checks.docs.prose import Prose, read_prose
 from crucible_checks.project import Project
 
 #: The numbers stored per prose run: offset, line, column and the in-table flag.
@@ -30,7 +31,7 @@ class ProseFacts(NamedTuple):
 
     ``prose`` is the text of the runs joined by newlines (no run contains
     one), and ``run_positions`` their offset, line, column and in-table flag,
-    packed as an `array` of 64-bit numbers: a 10k-page vault has 130k runs,
+    packed as an `array` of 64-bit numbers. A 10k-page vault has 130k runs,
     and half a million numbers take longer to load one by one than the rest.
     ``folded_words`` contains each distinct word of the runs, as the unlinked
     mention check splits and case-folds them, sorted and joined by newlines.
@@ -42,12 +43,12 @@ class ProseFacts(NamedTuple):
     folded_words: str
 
     @classmethod
-    def of(cls, prose: PageProse) -> ProseFacts:
+    def of(cls, words: int, runs: Sequence[Prose]) -> ProseFacts:
         positions = array(_NUMBER_TYPE)
-        for run in prose.runs:
+        for run in runs:
             positions.extend((run.offset, run.line, run.column, run.in_table))
-        text = "\n".join(run.text for run in prose.runs)
-        return cls(prose.words, text, positions.tobytes(), folded_words(text))
+        text = "\n".join(run.text for run in runs)
+        return cls(words, text, positions.tobytes(), folded_words(text))
 
     def runs(self) -> list[Prose]:
         """Return the prose runs, in page order."""
@@ -69,14 +70,17 @@ class ProseFacts(NamedTuple):
 
 def scan_plain_prose(text: str, alias_first: bool) -> Plain | None:
     """Return the plain prose facts of a plain page, None for any other page."""
-    prose = read_plain_prose(text)
-    return None if prose is None else tuple(ProseFacts.of(prose))
+    found = plain_prose_runs(text)
+    return None if found is None else tuple(ProseFacts.of(*found))
 
 
 def scan_prose(text: str, alias_first: bool) -> Plain:
     """Return the plain prose facts of any page."""
-    prose = read_plain_prose(text) or read_prose(text)
-    return tuple(ProseFacts.of(prose))
+    found = plain_prose_runs(text)
+    if found is None:
+        prose = read_prose(text)
+        found = (prose.words, prose.runs)
+    return tuple(ProseFacts.of(*found))
 
 
 PROSE_FACTS = FactKind(
