@@ -105,8 +105,13 @@ def page_graph(graph: LinkGraph) -> DocGraph:
     for source, links in graph.links.items():
         targets: dict[str, int]
         if links.statuses.count(PAGE) == len(links.statuses):
-            # Most pages link to pages only: count their links in one call.
-            targets = Counter(links.paths)
+            # Most pages link to pages only, and to each page once: count
+            # their links with calls that loop in C.
+            paths = links.paths
+            if len(set(paths)) == len(paths):
+                targets = dict.fromkeys(paths, 1)
+            else:
+                targets = Counter(paths)
             targets.pop(source, None)
             if targets:
                 counts[source] = targets
