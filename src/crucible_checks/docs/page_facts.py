@@ -17,7 +17,7 @@ named tuple without a Python-level call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -74,8 +74,9 @@ def facts_of(
     """Return the facts of every readable page, or of the pages ``paths``,
     built once per run.
 
-    ``scan``, from `start_scan`, contains the pages scanned in the background.
-    A kind must be read for the same pages in every call of a run.
+    ``scan``, from `start_scan`, contains the cached facts it looked up and
+    the pages scanned in the background. A kind must be read for the same
+    pages in every call of a run.
     """
     key = f"docs.facts.{kind.name}"
     chosen = None if paths is None else frozenset(paths)
@@ -104,7 +105,8 @@ def _read_all(
         page = graph.pages.get(file.relative)
         if page is None or (paths is not None and file.relative not in paths):
             continue
-        plain = cache.get(file)
+        # The scan looked every page up in the cache already.
+        plain = cache.get(file) if scan is None else scan.cached.get(file.relative)
         ready = scanned.get(file.relative) if page.readable else None
         if plain is None and ready is not None:
             digest, plain = ready
@@ -144,11 +146,18 @@ def _scan_item(scan: Scan, item: tuple[str, bool]) -> Plain:
 
 
 class FactsScan:
-    """Pages whose facts worker processes are scanning; see `start_scan`."""
+    """The cached facts of every page, and the pages without them that
+    worker processes are scanning; see `start_scan`."""
 
     def __init__(
-        self, pool: Executor, paths: list[str], results: Iterator[Any]
+        self,
+        cached: dict[str, Plain],
+        pool: Executor | None = None,
+        paths: Sequence[str] = (),
+        results: Iterable[Any] = (),
     ) -> None:
+        #: The plain facts found in the cache, by path.
+        self.cached = cached
         self._pool = pool
         self._paths = paths
         self._results = results
@@ -169,28 +178,35 @@ class FactsScan:
 
     def close(self) -> None:
         """End the workers, dropping the pages they have not started on."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def start_scan(project: Project, kind: FactKind[Any]) -> FactsScan | None:
-    """Start scanning the pages without cached facts in worker processes.
+def start_scan(project: Project, kind: FactKind[Any]) -> FactsScan:
+    """Look every page up in the cache, and start scanning the pages without
+    cached facts in worker processes.
 
-    Call it before the link graph is built: on a cold run the workers scan while
-    this process parses the page records. Returns None when there are too
-    few such pages, or cores, for a process pool to pay off, and
+    Call it before the link graph is built: on a cold run the workers scan
+    while this process parses the page records. No worker starts when there
+    are too few such pages, or cores, for a process pool to pay off, and
     `facts_of` then scans them itself. The caller must close the scan.
     """
     settings = DocsSettings.of(project)
     cache = project.cache(kind.name, kind.cache_key(settings))
-    files = [
-        file
-        for file in project.files_with_suffix(".md")
-        if settings.docs_path(file.relative) is not None and cache.get(file) is None
-    ]
+    cached: dict[str, Plain] = {}
+    files = []
+    for file in project.files_with_suffix(".md"):
+        if settings.docs_path(file.relative) is None:
+            continue
+        plain = cache.get(file)
+        if plain is None:
+            files.append(file)
+        else:
+            cached[file.relative] = plain
     # This process keeps one core busy building the vault meanwhile.
     workers = worker_count() - 1
     if len(files) < MIN_PARALLEL_ITEMS or workers < 1:
-        return None
+        return FactsScan(cached)
     # Imported here: warm runs start no process pool.
     from concurrent.futures import ProcessPoolExecutor
 
@@ -198,7 +214,7 @@ def start_scan(project: Project, kind: FactKind[Any]) -> FactsScan | None:
     items = [(str(file.path), settings.alias_first) for file in files]
     chunk = max(1, len(items) // (workers * 4))
     results = pool.map(partial(_scan_file, kind.scan), items, chunksize=chunk)
-    return FactsScan(pool, [file.relative for file in files], results)
+    return FactsScan(cached, pool, [file.relative for file in files], results)
 
 
 def _scan_file(scan: Scan, item: tuple[str, bool]) -> tuple[str, Plain] | None:
