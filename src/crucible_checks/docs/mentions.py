@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs.resolve import PAGE
@@ -30,8 +30,7 @@ _FIRST_WORD = re.compile(r"[^\W_]+")
 _UNSAFE_IN_LINK = re.compile(r"[\[\]|#^]")
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     """A name of a page: as written, case-folded, and the page's path."""
 
     text: str
@@ -62,7 +61,8 @@ class NameIndex:
             if first is not None:
                 self.by_first_word[first.group(0)].append(name)
         for candidates in self.by_first_word.values():
-            candidates.sort(key=lambda name: -len(name.folded))
+            # Longest first; a reversed sort keeps names of one length in order.
+            candidates.sort(key=_folded_length, reverse=True)
 
     def __len__(self) -> int:
         return sum(len(names) for names in self.by_first_word.values())
@@ -90,6 +90,10 @@ class NameIndex:
                     continue
                 yield start, text[start:end], name
                 break
+
+
+def _folded_length(name: Name) -> int:
+    return len(name.folded)
 
 
 def _is_word_char(char: str) -> bool:
