@@ -118,7 +118,7 @@ def test_broken_legacy_result_fails_with_diff(tmp_path):
     assert (
         "app.tasks.evaluate_code case 'addition': 1 difference between the "
         "legacy and the Celery result:" in result.stdout
-    )
+    ), result.stdout
     assert '  output: legacy "3" != celery 3' in result.stdout
     assert "ignored as noise: duration_ms, finished_at" in result.stdout
 
