@@ -51,8 +51,8 @@ class GraphPage(NamedTuple):
     """A page as the graph tools read it.
 
     ``exempt`` is whether the orphan check leaves the page alone (an entry
-    page, ``orphan: true`` or unreadable), ``readable`` whether its text
-    could be read and decoded, and ``marked`` whether it contains a generated
+    page, ``orphan: true`` or unreadable), and ``readable`` whether its text
+    could be read and decoded. ``marked`` is whether it contains a generated
     section marker, without which it has no backlinks section.
     """
 

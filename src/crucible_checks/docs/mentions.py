@@ -61,7 +61,7 @@ class NameIndex:
             if first is not None:
                 self.by_first_word[first.group(0)].append(name)
         for candidates in self.by_first_word.values():
-            # Longest first; a reversed sort keeps names of one length in order.
+            # Longest first: a reversed sort keeps names of one length in order.
             candidates.sort(key=_folded_length, reverse=True)
 
     def __len__(self) -> int:
