@@ -49,14 +49,14 @@ def map_parallel(
     chunk = max(1, len(items) // (workers * 4))
     if max_chunk is not None:
         chunk = min(chunk, max_chunk)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         return list(pool.map(function, items, chunksize=chunk))
 
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to end this worker when the run that started it dies.
 
     Without it, a run killed with SIGKILL leaves its pool workers behind. Other

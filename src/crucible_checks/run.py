@@ -117,7 +117,7 @@ def run_checks(
     session: Session, options: RunOptions, progress: Progress | None = None
 ) -> RunResult:
     """Run the selected checks of ``session``; with ``fix``, fix and check again."""
-    with _fewer_collections():
+    with fewer_collections():
         result = _run_once(session, options, progress)
         if not options.fix:
             return result
@@ -130,7 +130,7 @@ def run_checks(
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Raise the collector's first threshold to `GC_THRESHOLD`, then restore it."""
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])

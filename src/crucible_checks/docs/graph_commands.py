@@ -7,7 +7,6 @@ neither the others' modules nor the page scans it does not need.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -17,25 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from crucible_checks.docs.graph_export import FORMATS
 from crucible_checks.errors import UsageError
-from crucible_checks.run import GC_THRESHOLD, RunOptions, build_project
+from crucible_checks.run import RunOptions, build_project, fewer_collections
 
 if TYPE_CHECKING:
     from crucible_checks.docs.link_graph import LinkGraph
     from crucible_checks.docs.page_facts import FactKind, FactsScan
     from crucible_checks.project import Project
     from crucible_checks.session import Session
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Raise the garbage collector's first threshold to `GC_THRESHOLD`, as a
-    check run does, then restore it."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 @contextmanager

@@ -27,7 +27,12 @@ from crucible_checks.cache import content_hash
 from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.settings import DocsSettings
 from crucible_checks.files import SourceFile
-from crucible_checks.parallel import MIN_PARALLEL_ITEMS, map_parallel, worker_count
+from crucible_checks.parallel import (
+    MIN_PARALLEL_ITEMS,
+    die_with_parent,
+    map_parallel,
+    worker_count,
+)
 from crucible_checks.project import Project
 
 if TYPE_CHECKING:
@@ -210,7 +215,7 @@ def start_scan(project: Project, kind: FactKind[Any]) -> FactsScan:
     # Imported here: warm runs start no process pool.
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)
     items = [(str(file.path), settings.alias_first) for file in files]
     chunk = max(1, len(items) // (workers * 4))
     results = pool.map(partial(_scan_file, kind.scan), items, chunksize=chunk)
