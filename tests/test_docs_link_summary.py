@@ -199,3 +199,20 @@ def test_shared_permalink_stays_reported(tmp_path: Path, cli: Cli) -> None:
     assert shared in findings(cli, root)
     edit(root / "docs" / "index.md", PAGES["index.md"] + "\nMore.\n")
     assert shared in findings(cli, root)
+
+
+def test_undecodable_page_reported_warm(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    (root / "docs" / "latin.md").write_bytes(b"caf\xe9\n")
+    skipped = (
+        "docs/latin.md:1:1: CC002 file skipped: invalid UTF-8 at byte 3 (line 1); "
+        "save it as UTF-8"
+    )
+    for _ in range(2):
+        outcome = cli("run", str(root), "--select", "DOC,CC002")
+        assert skipped in outcome.out.splitlines()
+    edit(root / "docs" / "Setup.md", PAGES["Setup.md"] + "\nMore.\n")
+    outcome = cli("run", str(root), "--select", "DOC,CC002")
+    assert skipped in outcome.out.splitlines()
+    (root / "docs" / "latin.md").write_text("# Latin\n\nSee [[index]].\n")
+    assert findings(cli, root) == [ORPHAN, ORPHAN.replace("Lonely", "latin")]

@@ -56,13 +56,15 @@ from crucible_checks.project import Project
 SNAPSHOT_FILE = "docs-summary.pickle"
 PAGES_FILE = "docs-summary-pages.pickle"
 #: Raise when the snapshot's content changes, so old snapshots are ignored.
-VERSION = 2
+VERSION = 3
 SHARED_KEY = "docs.link-summary"
 #: With more changed pages than this, rebuilding the vault costs less.
 MAX_CHANGED_PAGES = 200
 #: A run writes the snapshot when more pages than this changed on disk since
 #: it was written, even where what it stores of them is the same.
 MAX_STALE_PAGES = 20
+#: The names digest of a page that could not be read or decoded.
+UNREADABLE = "unreadable"
 
 Notable = tuple[tuple[Link, Resolution], ...]
 _new_tuple: Any = tuple.__new__
@@ -164,7 +166,10 @@ def summarise(vault: Vault, sources: Iterable[str] | None = None) -> LinkSummary
         ),
         marked=frozenset(page.path for page in pages_chosen if page.record.has_markers),
         shared_permalinks=_shared_permalinks(pages_chosen),
-        names={page.path: names_digest(page.record) for page in pages_chosen},
+        names={
+            page.path: names_digest(page.record) if page.readable else UNREADABLE
+            for page in pages_chosen
+        },
     )
 
 
@@ -324,7 +329,22 @@ def _update(
         return None
     if len(changed) > MAX_CHANGED_PAGES:
         return None
-    records = read_records(project, settings, changed)
+    # An unreadable page is read on every run, as without the snapshot, so
+    # each run reports it. Still unreadable, it changes nothing here.
+    unreadable = {path for path, digest in stored.names.items() if digest == UNREADABLE}
+    reread = [
+        file
+        for file in project.files
+        if file.relative in unreadable and file not in changed
+    ]
+    records = read_records(project, settings, [*changed, *reread])
+    if any(file.relative in records for file in reread):
+        return None
+    changed = [
+        file
+        for file in changed
+        if file.relative in records or file.relative not in unreadable
+    ]
     if any(
         file.relative not in records
         or names_digest(records[file.relative]) != stored.names[file.relative]
