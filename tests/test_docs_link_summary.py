@@ -216,3 +216,15 @@ def test_undecodable_page_reported_warm(tmp_path: Path, cli: Cli) -> None:
     assert skipped in outcome.out.splitlines()
     (root / "docs" / "latin.md").write_text("# Latin\n\nSee [[index]].\n")
     assert findings(cli, root) == [ORPHAN, ORPHAN.replace("Lonely", "latin")]
+
+
+# A frame of 2**64 - 1 bytes: pickle raises OverflowError reading it.
+OVERFLOWING_PICKLE = b"\x80\x05\x95" + b"\xff" * 8
+
+
+def test_overflowing_cache_files_ignored(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    assert findings(cli, root) == [ORPHAN]
+    for path in (root / ".crucible_checks_cache").glob("*.pickle"):
+        path.write_bytes(OVERFLOWING_PICKLE)
+    assert findings(cli, root) == [ORPHAN]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from crucible_checks.plugin_entries import CACHE_FILE, PluginEntry, plugin_entries
+from tests.conftest import Outcome
+
+Cli = Callable[..., Outcome]
 
 GROUP = "crucible_checks"
 
@@ -54,3 +58,16 @@ def test_entries_rescan_damaged_file(tmp_path: Path) -> None:
 def test_entry_loads_module_attribute() -> None:
     assert PluginEntry("x", "os.path", "join").load() is os.path.join
     assert PluginEntry("x", "os").load() is os
+
+
+def test_no_cache_run_scans_entry_points(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.crucible-checks]\n")
+    (tmp_path / "index.md").write_text("# Home\n")
+    for _ in range(2):
+        assert cli("run", str(tmp_path)).status == 0
+    stored_file = tmp_path / ".crucible_checks_cache" / CACHE_FILE
+    stored = json.loads(stored_file.read_text())
+    stored["entries"] = [["core", "crucible_checks.core_plugin", None]]
+    stored_file.write_text(json.dumps(stored))
+    assert cli("run", str(tmp_path), "--select", "DOC001").status == 2
+    assert cli("run", str(tmp_path), "--select", "DOC001", "--no-cache").status == 0

@@ -30,6 +30,19 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+#: What loading a damaged or foreign cache file may raise. A crafted pickle
+#: can also overflow a size or run out of memory; any of these means "no
+#: cache", never a failed run.
+DAMAGED_CACHE_ERRORS = (
+    OSError,
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    OverflowError,
+    MemoryError,
+)
+
 #: Entries are split over this many files, so a run that changed a few files
 #: rewrites a few small files instead of the whole cache.
 SHARDS = 16
@@ -119,7 +132,7 @@ class FileCache:
             return {}
         try:
             key, entries = pickle.loads(self._shard_path(index).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        except DAMAGED_CACHE_ERRORS:
             return {}
         except (AttributeError, ImportError, IndexError):
             return {}  # Written by another version of the tool.

@@ -94,6 +94,9 @@ def _main(arguments: list[str]) -> int:
         config_file=known.config,
         disable_plugins=known.disable_plugin,
         plugins=known.plugin,
+        # Read before the command's own parser exists, since loading the
+        # plugins comes first.
+        use_cache="--no-cache" not in arguments,
     )
     chosen = next((item for item in _rest if not item.startswith("-")), None)
     parser = _build_parser(session, chosen)

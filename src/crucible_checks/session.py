@@ -27,8 +27,13 @@ class Session:
         config_file: Path | None = None,
         disable_plugins: Sequence[str] = (),
         plugins: Sequence[str] = (),
+        use_cache: bool = True,
     ) -> Session:
-        """Read the config found from ``start`` and load the plugins it allows."""
+        """Read the config found from ``start`` and load the plugins it allows.
+
+        With ``use_cache``, the plugin entry points found are kept in the
+        cache folder.
+        """
         start = (start or Path.cwd()).resolve()
         if config_file is not None and not config_file.is_file():
             raise UsageError(f"{config_file}: config file not found")
@@ -36,7 +41,7 @@ class Session:
         host = load_host(
             disabled=[*config.disable_plugins, *disable_plugins],
             extra_plugins=[*config.plugins, *plugins],
-            cache_folder=config.root / config.cache_dir,
+            cache_folder=config.root / config.cache_dir if use_cache else None,
         )
         validate_tables(config, host.families, host.infos)
         for key, selectors in (

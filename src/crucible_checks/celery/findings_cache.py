@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
 from crucible_checks.celery.file_facts import index_facts
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.checks import CheckInfo, OptionValue
@@ -99,7 +99,7 @@ def _code_stamps() -> list[tuple[str, int, int]]:
 def _load(path: Path, key: str) -> list[Finding] | None:
     try:
         stored_key, findings = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except DAMAGED_CACHE_ERRORS:
         return None
     except (AttributeError, ImportError, IndexError):
         return None  # Written by another version of the tool.

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import content_hash, prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, content_hash, prepare_folder
 
 if TYPE_CHECKING:
     from crucible_checks.celery.facts import FileFacts
@@ -86,7 +86,7 @@ def load_index(folder: Path | None, key: str) -> object | None:
         return None
     try:
         stored_key, index = pickle.loads((folder / INDEX_FILE).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except DAMAGED_CACHE_ERRORS:
         return None
     except (AttributeError, ImportError, IndexError):
         return None  # Written by another version of the tool.

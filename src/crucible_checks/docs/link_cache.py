@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
 from crucible_checks.docs.resolve import Resolution
 from crucible_checks.docs.settings import DocsSettings
 
@@ -57,7 +57,7 @@ class LinkCache:
         try:
             stored = pickle.loads(cache.path.read_bytes())
             key, names, by_folder, suggestions = stored
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        except DAMAGED_CACHE_ERRORS:
             return cache
         except (AttributeError, ImportError, IndexError):
             return cache  # Written by another version of the tool.

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
 from crucible_checks.docs import link_cache
 from crucible_checks.docs.pages import RECORD_VERSION
 from crucible_checks.docs.records import Link
@@ -218,7 +218,7 @@ def _load(
         stored_key, stored_files, plain_pages, plain_links = pickle.loads(
             path.read_bytes()
         )
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except DAMAGED_CACHE_ERRORS:
         return None
     except (AttributeError, ImportError, IndexError):
         return None  # Written by another version of the tool.

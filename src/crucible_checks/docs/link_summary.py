@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from crucible_checks.atomic import write_atomic_with
-from crucible_checks.cache import prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
 from crucible_checks.docs.anchors import markdown_fragment_exists, wiki_fragment_exists
 from crucible_checks.docs.link_cache import LinkCache
 from crucible_checks.docs.pages import RECORD_VERSION, read_records
@@ -429,7 +429,7 @@ def _load(path: Path, key: tuple[object, ...]) -> _Snapshot | None:
         if stored[0] != key:
             return None
         return _from_plain(stored[1:])
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except DAMAGED_CACHE_ERRORS:
         return None
     except (AttributeError, ImportError, IndexError, KeyError):
         return None  # Written by another version of the tool.
@@ -509,7 +509,7 @@ def _load_pages(
             unpickler = pickle.Unpickler(file)
             if unpickler.load() == (key, generation):
                 return _read_chunks(unpickler)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except DAMAGED_CACHE_ERRORS:
         pass
     except (AttributeError, ImportError, IndexError, KeyError):
         pass  # Written by another version of the tool.
