@@ -58,3 +58,11 @@ def test_run_orders_findings_as_finding_compares() -> None:
         Finding("a.md", 10, 1, "X001", "m"),
     ]
     assert sorted(findings, key=_order) == sorted(findings)
+
+
+def test_file_cache_key_names_python_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crucible_checks import project
+
+    key = project._settings_key("celery", [1])
+    monkeypatch.setattr(project.sys, "version_info", (3, 99, 0))
+    assert project._settings_key("celery", [1]) != key

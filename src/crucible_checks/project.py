@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +129,12 @@ class Project:
 def _settings_key(namespace: str, settings: object) -> str:
     from crucible_checks import __version__
 
-    text = json.dumps([__version__, namespace, settings], sort_keys=True, default=repr)
+    # Keyed by the Python version too: which source parses depends on it, and
+    # tox or nox environments of two versions may share one cache folder.
+    python = list(sys.version_info[:2])
+    text = json.dumps(
+        [__version__, python, namespace, settings], sort_keys=True, default=repr
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
