@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -228,3 +229,23 @@ def test_overflowing_cache_files_ignored(tmp_path: Path, cli: Cli) -> None:
     for path in (root / ".crucible_checks_cache").glob("*.pickle"):
         path.write_bytes(OVERFLOWING_PICKLE)
     assert findings(cli, root) == [ORPHAN]
+
+
+def test_warm_run_keeps_page_cache(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    findings(cli, root)
+
+    def cached_pages() -> set[str]:
+        shards = (root / ".crucible_checks_cache").glob("docs-pages.*.pickle")
+        return {
+            path for shard in shards for path in pickle.loads(shard.read_bytes())[1]
+        }
+
+    before = cached_pages()
+    assert len(before) == len(PAGES)
+    edit(root / "docs" / "Setup.md", PAGES["Setup.md"] + "\nSee [[Queue]].\n")
+    findings(cli, root)
+    assert cached_pages() == before
+    (root / "docs" / "Lonely.md").unlink()
+    findings(cli, root)
+    assert cached_pages() == before - {"docs/Lonely.md"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import zlib
+from collections.abc import Container
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -89,12 +90,19 @@ class FileCache:
         self._seen.add(file.relative)
         self._dirty.add(index)
 
-    def save(self) -> None:
-        """Write the shards that changed, dropping files not seen in this run."""
+    def save(self, present: Container[str] | None = None) -> None:
+        """Write the shards that changed, dropping the files not seen in this
+        run, or only those not ``present`` in the project when given: a warm
+        run may look at the changed files alone."""
         if self.folder is None or self._shards is None:
             return
         for index, shard in enumerate(self._shards):
-            stale = [relative for relative in shard if relative not in self._seen]
+            stale = [
+                relative
+                for relative in shard
+                if relative not in self._seen
+                and (present is None or relative not in present)
+            ]
             for relative in stale:
                 del shard[relative]
             if stale:

@@ -119,8 +119,9 @@ class Project:
         return self._caches[namespace]
 
     def save_caches(self) -> None:
+        present = frozenset(file.relative for file in self.files)
         for cache in self._caches.values():
-            cache.save()
+            cache.save(present)
 
     def _problem(self, file: SourceFile, reason: str) -> None:
         self.read_problems[file.relative] = ReadProblem(file.relative, reason)
