@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,3 +57,15 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
         return Outcome(status, captured.out, captured.err)
 
     return invoke
+
+
+def run_probe(probe: str, *arguments: str) -> str:
+    """Run ``probe`` with ``arguments`` in a fresh interpreter and return the
+    last line it wrote to stderr: this test process has imported everything."""
+    completed = subprocess.run(
+        [sys.executable, "-c", probe, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stderr.strip().splitlines()[-1]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from celery_helpers import write_project
 
 from crucible_checks.celery import plugin
 from crucible_checks.checks import DeferredCheck
+from tests.conftest import run_probe
 
 #: Modules that only a celery check or the ``tasks`` command may import.
 HEAVY = (
@@ -31,15 +30,8 @@ print(status, imported, file=sys.stderr)
 
 
 def heavy_imports(*arguments: str) -> str:
-    """Return the exit status and the heavy modules imported, in a fresh
-    interpreter, since this test process has imported them already."""
-    completed = subprocess.run(
-        [sys.executable, "-c", PROBE, *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return completed.stderr.strip().splitlines()[-1]
+    """Return the exit status and the modules the probe prints."""
+    return run_probe(PROBE, *arguments)
 
 
 def test_list_imports_no_celery_code() -> None:

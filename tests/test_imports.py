@@ -13,6 +13,7 @@ from crucible_checks.checks import DeferredCheck
 from crucible_checks.docs import plugin as docs_plugin
 from crucible_checks.docs.command import DocsCommand
 from crucible_checks.parity import plugin as parity_plugin
+from tests.conftest import run_probe
 
 PROBE = (
     "import sys\n"
@@ -23,15 +24,8 @@ PROBE = (
 
 
 def probe(*arguments: str) -> str:
-    """Return the exit status and whether markdown-it was imported, in a fresh
-    interpreter, since this test process has imported it already."""
-    completed = subprocess.run(
-        [sys.executable, "-c", PROBE, *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return completed.stderr.strip().splitlines()[-1]
+    """Return the exit status and the markdown-it flag the probe prints."""
+    return run_probe(PROBE, *arguments)
 
 
 def test_list_skips_markdown_it() -> None:
