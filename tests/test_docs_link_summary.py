@@ -84,14 +84,14 @@ def test_warm_run_reads_changed_page(tmp_path: Path, cli: Cli) -> None:
     assert findings(cli, root, "--no-cache") == expected
 
 
-def test_a_new_link_adopts_an_orphan(tmp_path: Path, cli: Cli) -> None:
+def test_new_link_adopts_orphan(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path)
     assert findings(cli, root) == [ORPHAN]
     edit(root / "docs" / "Queue.md", "# Queue\n\n## Retries\n\nSee [[Lonely]].\n")
     assert findings(cli, root) == []
 
 
-def test_a_removed_link_makes_an_orphan(tmp_path: Path, cli: Cli) -> None:
+def test_removed_link_makes_orphan(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path)
     findings(cli, root)
     edit(root / "docs" / "index.md", "# Home\n\nSee [[Setup]].\n")
@@ -136,7 +136,7 @@ def test_new_and_removed_pages_rebuild(tmp_path: Path, cli: Cli) -> None:
     assert len(findings(cli, root)) == 2
 
 
-def test_a_damaged_snapshot_is_rebuilt(tmp_path: Path, cli: Cli) -> None:
+def test_damaged_snapshot_rebuilt(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(tmp_path)
     findings(cli, root)
     (root / ".crucible_checks_cache" / SNAPSHOT_FILE).write_bytes(b"\x80\x05junk")

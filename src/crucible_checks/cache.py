@@ -31,9 +31,9 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-#: What loading a damaged or foreign cache file may raise. A crafted pickle
-#: can also overflow a size or run out of memory; any of these means "no
-#: cache", never a failed run.
+#: Exceptions that loading a damaged or foreign cache file may raise. A
+#: crafted pickle can also overflow a size or run out of memory. Each of them
+#: means "no cache", never a failed run.
 DAMAGED_CACHE_ERRORS = (
     OSError,
     pickle.UnpicklingError,

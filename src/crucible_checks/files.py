@@ -51,8 +51,8 @@ _Specs = tuple[tuple[str, Spec], ...]
 class SourceFile(NamedTuple):
     """A file found under a root, with the stat fields that key the cache.
 
-    ``location`` is the file's path as text; `path` builds the `Path` on
-    demand, since a walk of 10k files would spend more on building them than
+    ``location`` is the file's path as text. `path` builds the `Path` on
+    demand, because a walk of 10k files would spend more on building them than
     on the walk itself.
     """
 

@@ -37,7 +37,7 @@ def map_parallel(
 
     ``function`` must be a module-level function and items and results picklable.
     ``max_chunk`` caps the items a worker takes at once, and so the results
-    it holds before sending them back.
+    it keeps before sending them back.
     """
     workers = min(worker_count(), max(1, len(items) // max(min_items // 4, 1)))
     if len(items) < min_items or workers < 2:

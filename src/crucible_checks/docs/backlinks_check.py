@@ -35,8 +35,8 @@ class StaleBacklinks:
         self, project: Project, options: Mapping[str, OptionValue]
     ) -> Iterable[Finding]:
         settings = BacklinkSettings.of(project.family_options(FAMILY), project.root)
-        # The link summary knows which pages have markers without building
-        # the whole vault, which a warm run may skip.
+        # The link summary lists the pages with markers without building the
+        # whole vault, which a warm run may skip.
         if settings.mode != JSON_MODE and not link_summary_of(project).marked:
             return  # No page has a section, so no page text needs scanning.
         # Imported here: the page scans load only when a page has a section.

@@ -1,13 +1,13 @@
 """What the link checks need of the vault, kept between runs.
 
 The link checks (dead wiki links, dead anchors, dead relative links, ambiguous
-pages, orphan pages) report on a few facts. These are the links that do not
-plainly reach a page (dead, ambiguous or outside the root, or naming a fragment
-that the page lacks), the pages each page links to, and a few sets of pages:
-those exempt from the orphan check, those with generated sections, and those
-sharing a permalink. A run stores them in a snapshot in the cache folder, with
-the size and modification time of every file and a digest of each page's names
-and anchors.
+pages, orphan pages) report on a few facts. The first is the links that do not
+plainly reach a page: dead, ambiguous or outside the root, or naming a fragment
+that the page lacks. The others are the pages each page links to, and three
+sets of pages: those exempt from the orphan check, those with generated
+sections, and those sharing a permalink. A run stores them in a snapshot in the
+cache folder, with the size and modification time of every file and a digest of
+each page's names and anchors.
 
 The next run takes them from there when no file was added or removed and every
 changed page still has the same names and anchors. It reads and resolves the
@@ -351,6 +351,7 @@ def _update(
         for file in changed
     ):
         return None
+
     key = _key(settings)
     pages = LazyPages(
         stored.names,
@@ -360,6 +361,7 @@ def _update(
         relative = file.relative
         docs_path = settings.docs_path(relative) or relative
         pages.changed[relative] = make_page(relative, docs_path, records[relative])
+
     link_cache = LinkCache.load(folder, stored.fingerprint)
     files = frozenset(file.relative for file in project.files)
     vault = Vault(settings, pages, files, link_cache=link_cache)
