@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import FileCache, content_hash
+from crucible_checks.cache import FileCache, _shard_index, content_hash
 from crucible_checks.files import Walker, git_tracked
 from tests.conftest import Outcome
 
@@ -111,6 +111,25 @@ def test_cache_hit_by_stat_then_hash(tmp_path: Path) -> None:
     assert fresh.get_by_hash(touched, content_hash(b"hello\n")) == {"links": 3}
     assert FileCache(tmp_path / "cache", "docs", "key-2").get(file) is None
     assert (tmp_path / "cache" / "CACHEDIR.TAG").is_file()
+
+
+def test_cache_reads_and_writes_only_the_shards_it_uses(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        touch(tmp_path / name, f"{name}\n")
+    first, second = Walker(tmp_path).walk([tmp_path])
+    assert _shard_index(first.relative) != _shard_index(second.relative)
+    cache = FileCache(tmp_path / "cache", "docs", "k")
+    cache.put(first, content_hash(b"a.md\n"), "first")
+    cache.put(second, content_hash(b"b.md\n"), "second")
+    cache.save()
+    other = tmp_path / "cache" / f"docs.{_shard_index(second.relative):02d}.pickle"
+    written = other.read_bytes()
+    warm = FileCache(tmp_path / "cache", "docs", "k")
+    assert warm.get(first) == "first"
+    # b.md is not present, but its shard was not loaded, so it stays.
+    warm.save(present={first.relative})
+    assert other.read_bytes() == written
+    assert FileCache(tmp_path / "cache", "docs", "k").get(second) == "second"
 
 
 def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:

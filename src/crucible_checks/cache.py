@@ -59,7 +59,9 @@ class FileCache:
         self.folder = folder
         self.namespace = namespace
         self.key = key
-        self._shards: list[dict[str, _Entry]] | None = None
+        # Each shard loads on first use: a warm run that looks at a few
+        # files reads a few shards, not every entry.
+        self._shards: list[dict[str, _Entry] | None] = [None] * SHARDS
         self._seen: set[str] = set()
         self._dirty: set[int] = set()
 
@@ -86,17 +88,25 @@ class FileCache:
 
     def put(self, file: SourceFile, digest: str, value: Any) -> None:
         index = _shard_index(file.relative)
-        self._all()[index][file.relative] = (file.size, file.mtime_ns, digest, value)
+        self._shard(file.relative)[file.relative] = (
+            file.size,
+            file.mtime_ns,
+            digest,
+            value,
+        )
         self._seen.add(file.relative)
         self._dirty.add(index)
 
     def save(self, present: Container[str] | None = None) -> None:
         """Write the shards that changed, dropping the files not seen in this
         run, or only those not ``present`` in the project when given: a warm
-        run may look at the changed files alone."""
-        if self.folder is None or self._shards is None:
+        run may look at the changed files alone. A shard this run did not
+        load is left as it is."""
+        if self.folder is None:
             return
         for index, shard in enumerate(self._shards):
+            if shard is None:
+                continue
             stale = [
                 relative
                 for relative in shard
@@ -112,7 +122,7 @@ class FileCache:
             for index in sorted(self._dirty):
                 # Pickled straight into the file: a shard of a 50k-page vault
                 # is megabytes, which need not be built in memory first.
-                stored = (self.key, self._shards[index])
+                stored = (self.key, self._shards[index] or {})
                 # A cache lost in a crash is rebuilt, so it needs no fsync.
                 write_atomic_with(
                     self._shard_path(index),
@@ -124,12 +134,11 @@ class FileCache:
         self._dirty.clear()
 
     def _shard(self, relative: str) -> dict[str, _Entry]:
-        return self._all()[_shard_index(relative)]
-
-    def _all(self) -> list[dict[str, _Entry]]:
-        if self._shards is None:
-            self._shards = [self._load(index) for index in range(SHARDS)]
-        return self._shards
+        index = _shard_index(relative)
+        shard = self._shards[index]
+        if shard is None:
+            shard = self._shards[index] = self._load(index)
+        return shard
 
     def _shard_path(self, index: int) -> Path:
         assert self.folder is not None
