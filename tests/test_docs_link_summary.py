@@ -250,3 +250,24 @@ def test_warm_run_keeps_page_cache(tmp_path: Path, cli: Cli) -> None:
     findings(cli, root)
     # The deleted page's entry goes when a run next loads its shard.
     assert cached_pages() - {"docs/Lonely.md"} == before - {"docs/Lonely.md"}
+
+
+def test_files_outside_docs_root_change_nothing(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_vault(tmp_path)
+    (root / "assets").mkdir()
+    (root / "assets" / "logo.png").write_bytes(b"\x89PNG")
+    edit(root / "docs" / "Setup.md", PAGES["Setup.md"] + "\n![[logo.png]]\n")
+    expected = [
+        ORPHAN,
+        "docs/Setup.md:5:1: DOC001 dead embed ![[logo.png]]: no file 'logo.png'",
+    ]
+    assert findings(cli, root) == expected
+    snapshot = root / ".crucible_checks_cache" / SNAPSHOT_FILE
+    written = snapshot.stat().st_mtime_ns
+    monkeypatch.chdir(root)
+    # Without paths the walk covers the docs root alone, yet the snapshot
+    # still holds: the files elsewhere were never part of the vault.
+    assert cli("run", "--select", "DOC").out.splitlines()[:-1] == expected
+    assert snapshot.stat().st_mtime_ns == written

@@ -35,6 +35,7 @@ from crucible_checks.docs.vault import (
     Vault,
     orphan_exempt,
     resolve_hook,
+    vault_files,
     vault_of,
 )
 from crucible_checks.project import Project
@@ -161,7 +162,10 @@ def _build(project: Project) -> LinkGraph:
     if folder is None or resolve_hook(project) is not None:
         return _of_vault(vault(), vault)
     key = _key(settings)
-    files = {file.relative: (file.size, file.mtime_ns) for file in project.files}
+    files = {
+        file.relative: (file.size, file.mtime_ns)
+        for file in vault_files(project, settings)
+    }
     path = folder / SNAPSHOT_FILE
     stored = _load(path, key, files)
     if stored is not None:

@@ -48,6 +48,7 @@ from crucible_checks.docs.vault import (
     make_page,
     orphan_exempt,
     resolve_hook,
+    vault_files,
     vault_of,
 )
 from crucible_checks.files import SourceFile
@@ -127,7 +128,7 @@ def _build(project: Project) -> LinkSummary:
         stored = _Snapshot.of(summary, generation)
     elif not summary.changed:
         return summary
-    stored.files = FileStats.of(project.files)
+    stored.files = FileStats.of(vault_files(project, settings))
     _write(folder / SNAPSHOT_FILE, (key, *stored.plain()))
     return summary
 
@@ -324,7 +325,8 @@ def _update(
 ) -> LinkSummary | None:
     """Return the summary from ``stored`` and the changed pages, or None when
     the change is one the snapshot cannot follow."""
-    changed = stored.files.changed(project.files, stored.names)
+    in_root = vault_files(project, settings)
+    changed = stored.files.changed(in_root, stored.names)
     if changed is None:
         return None
     if len(changed) > MAX_CHANGED_PAGES:
@@ -333,9 +335,7 @@ def _update(
     # each run reports it. Still unreadable, it changes nothing here.
     unreadable = {path for path, digest in stored.names.items() if digest == UNREADABLE}
     reread = [
-        file
-        for file in project.files
-        if file.relative in unreadable and file not in changed
+        file for file in in_root if file.relative in unreadable and file not in changed
     ]
     records = read_records(project, settings, [*changed, *reread])
     if any(file.relative in records for file in reread):
@@ -363,7 +363,7 @@ def _update(
         pages.changed[relative] = make_page(relative, docs_path, records[relative])
 
     link_cache = LinkCache.load(folder, stored.fingerprint)
-    files = frozenset(file.relative for file in project.files)
+    files = frozenset(file.relative for file in in_root)
     vault = Vault(settings, pages, files, link_cache=link_cache)
     summary = LinkSummary(
         vault,

@@ -51,6 +51,7 @@ from crucible_checks.docs.resolve import (
 )
 from crucible_checks.docs.settings import DocsSettings
 from crucible_checks.docs.slugs import page_slug
+from crucible_checks.files import SourceFile
 from crucible_checks.project import Project
 
 SHARED_KEY = "docs.vault"
@@ -100,18 +101,29 @@ def vault_of(project: Project) -> Vault:
     return project.shared(SHARED_KEY, lambda: build_vault(project))
 
 
+def vault_files(project: Project, settings: DocsSettings) -> list[SourceFile]:
+    """Return the files under the docs root: the pages and every file their
+    links may reach. A link never reaches a file elsewhere, so a run given
+    more paths than the docs root builds the same vault."""
+    if not settings.root:
+        return project.files
+    return [
+        file for file in project.files if settings.docs_path(file.relative) is not None
+    ]
+
+
 def build_vault(project: Project) -> Vault:
     settings = DocsSettings.of(project)
     records = read_records(project, settings)
     pages: dict[str, Page] = {}
-    for file in project.files:
+    in_root = vault_files(project, settings)
+    for file in in_root:
         docs_path = settings.docs_path(file.relative)
-        if docs_path is None or not file.relative.lower().endswith(".md"):
-            continue
-        pages[file.relative] = make_page(
-            file.relative, docs_path, records.get(file.relative)
-        )
-    files = frozenset(file.relative for file in project.files)
+        if docs_path is not None and file.relative.lower().endswith(".md"):
+            pages[file.relative] = make_page(
+                file.relative, docs_path, records.get(file.relative)
+            )
+    files = frozenset(file.relative for file in in_root)
     hook = resolve_hook(project)
     if hook is not None:
         # A project's own resolver may depend on anything, so nothing is stored.
