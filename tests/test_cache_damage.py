@@ -293,11 +293,6 @@ def test_killed_run_leaves_whole_files(tmp_path: Path, delay: float) -> None:
 GROUP = "crucible_checks"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the stored entry points are keyed by the modification times of the "
-    "sys.path folders, which a rewrite of an existing entry_points.txt keeps",
-)
 def test_entry_points_rewritten_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

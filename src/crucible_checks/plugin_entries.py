@@ -2,17 +2,20 @@
 
 Reading entry points with `importlib.metadata` imports it and the email, zip
 and CSV modules it needs, and scans every installed distribution: about 40 ms
-on a 2-core machine, a tenth of a warm run. Installing, upgrading or removing a
-package creates or deletes a folder in a ``sys.path`` folder, which changes
-that folder's modification time. So the entries found are stored in the cache
-folder, keyed by the modification time of every ``sys.path`` entry, and read
-back while those times stay the same.
+on a 2-core machine. So the entries found are stored in
+the cache folder and read back while nothing they come from has changed. The
+key contains the modification time of every ``sys.path`` entry, which installing,
+upgrading or removing a package changes, and the size and modification time of
+the ``entry_points.txt`` of every package metadata folder there, which a
+develop-mode install rewrites in place. Listing them took half a millisecond
+with 30 packages installed.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +24,8 @@ from crucible_checks.atomic import write_atomic
 
 CACHE_FILE = "entry-points.json"
 #: Raise when the stored form changes, so old files are ignored.
-VERSION = 1
+VERSION = 2
+_METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,34 @@ def _path_key(group: str) -> list[object]:
             times.append([entry, Path(entry or ".").stat().st_mtime_ns])
         except OSError:
             times.append([entry, None])
+        else:
+            times.extend(_entry_point_files(entry or "."))
     return [VERSION, group, sys.executable, sys.version, times]
+
+
+def _entry_point_files(folder: str) -> list[object]:
+    """Return ``[path, size, mtime]`` of the ``entry_points.txt`` of each
+    package metadata folder in ``folder``, with None for a missing file."""
+    found: list[object] = []
+    try:
+        with os.scandir(folder) as entries:
+            names = [
+                entry.path
+                for entry in entries
+                if entry.name.endswith(_METADATA_SUFFIXES)
+            ]
+    except OSError:
+        return found
+    for metadata in sorted(names):
+        # Joined as text, which is cheaper than making a Path object.
+        path = metadata + "/entry_points.txt"
+        try:
+            stat = os.stat(path)  # noqa: PTH116
+        except OSError:
+            found.append([path, None, None])
+        else:
+            found.append([path, stat.st_size, stat.st_mtime_ns])
+    return found
 
 
 def _read(path: Path, key: list[object]) -> list[PluginEntry] | None:
