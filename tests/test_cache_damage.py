@@ -175,6 +175,27 @@ def test_damaged_cache_file_ignored(
     assert run_here(root) == expected
 
 
+def replace_with_fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def test_fifo_in_place_of_cache_files(
+    tmp_path: Path, warm_project: Path, expected: object
+) -> None:
+    root = copy_project(warm_project, tmp_path / "project")
+    for pattern in (*CACHE_FILES, "entry-points.json"):
+        for path in cache_files(root, pattern):
+            replace_with_fifo(path)
+    edit_project(root)
+    # In a child process with a time limit: reading a FIFO with no writer
+    # would wait for ever.
+    status, findings, stderr = run_cli(root)
+    assert (status, findings) == expected
+    assert stderr == "Found 6 findings (6 errors).\n"
+    assert run_here(root) == expected
+
+
 #: A pickle frame header that claims 2**64 - 1 bytes: `pickle.loads` raises
 #: OverflowError for it, as for some other junk and bit flips.
 OVERFLOWING_PICKLE = b"\x80\x05\x95" + b"\xff" * 8

@@ -8,13 +8,16 @@ runs that share the folder never see half a file, and the last one to finish win
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import pickle
+import stat
 import zlib
 from collections.abc import Container
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from crucible_checks.atomic import write_atomic_with
 from crucible_checks.files import SourceFile
@@ -43,6 +46,30 @@ DAMAGED_CACHE_ERRORS = (
     OverflowError,
     MemoryError,
 )
+
+
+def open_cache_file(path: Path) -> BinaryIO:
+    """Open a file of the cache folder for reading, or raise OSError when it
+    is not a regular file.
+
+    The open does not wait, so a FIFO or a device in place of a cache file
+    counts as a damaged cache instead of stopping the run.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_cache_file(path: Path) -> bytes:
+    """Return the content of a file of the cache folder; see `open_cache_file`."""
+    with open_cache_file(path) as file:
+        return file.read()
+
 
 #: Entries are split over this many files, so a run that changed a few files
 #: rewrites a few small files instead of the whole cache.
@@ -148,7 +175,7 @@ class FileCache:
         if self.folder is None:
             return {}
         try:
-            key, entries = pickle.loads(self._shard_path(index).read_bytes())
+            key, entries = pickle.loads(read_cache_file(self._shard_path(index)))
         except DAMAGED_CACHE_ERRORS:
             return {}
         except (AttributeError, ImportError, IndexError):

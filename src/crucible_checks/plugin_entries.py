@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crucible_checks.atomic import write_atomic
+from crucible_checks.cache import read_cache_file
 
 CACHE_FILE = "entry-points.json"
 #: Raise when the stored form changes, so old files are ignored.
@@ -107,7 +108,7 @@ def _entry_point_files(folder: str) -> list[object]:
 
 def _read(path: Path, key: list[object]) -> list[PluginEntry] | None:
     try:
-        stored = json.loads(path.read_bytes())
+        stored = json.loads(read_cache_file(path))
         if stored["key"] != key:
             return None
         return [PluginEntry(*entry) for entry in stored["entries"]]

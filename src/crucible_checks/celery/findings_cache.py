@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder, read_cache_file
 from crucible_checks.celery.file_facts import index_facts
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.checks import CheckInfo, OptionValue
@@ -98,7 +98,7 @@ def _code_stamps() -> list[tuple[str, int, int]]:
 
 def _load(path: Path, key: str) -> list[Finding] | None:
     try:
-        stored_key, findings = pickle.loads(path.read_bytes())
+        stored_key, findings = pickle.loads(read_cache_file(path))
     except DAMAGED_CACHE_ERRORS:
         return None
     except (AttributeError, ImportError, IndexError):

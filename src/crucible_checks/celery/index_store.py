@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, content_hash, prepare_folder
+from crucible_checks.cache import (
+    DAMAGED_CACHE_ERRORS,
+    content_hash,
+    prepare_folder,
+    read_cache_file,
+)
 
 if TYPE_CHECKING:
     from crucible_checks.celery.facts import FileFacts
@@ -85,7 +90,7 @@ def load_index(folder: Path | None, key: str) -> object | None:
     if folder is None:
         return None
     try:
-        stored_key, index = pickle.loads((folder / INDEX_FILE).read_bytes())
+        stored_key, index = pickle.loads(read_cache_file(folder / INDEX_FILE))
     except DAMAGED_CACHE_ERRORS:
         return None
     except (AttributeError, ImportError, IndexError):

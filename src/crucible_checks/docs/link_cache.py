@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder, read_cache_file
 from crucible_checks.docs.resolve import Resolution
 from crucible_checks.docs.settings import DocsSettings
 
@@ -55,7 +55,7 @@ class LinkCache:
         if cache.path is None:
             return cache
         try:
-            stored = pickle.loads(cache.path.read_bytes())
+            stored = pickle.loads(read_cache_file(cache.path))
             key, names, by_folder, suggestions = stored
         except DAMAGED_CACHE_ERRORS:
             return cache

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
+from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder, read_cache_file
 from crucible_checks.docs import link_cache
 from crucible_checks.docs.pages import RECORD_VERSION
 from crucible_checks.docs.records import Link
@@ -220,7 +220,7 @@ def _load(
     missing, unreadable, or was written for other settings or files."""
     try:
         stored_key, stored_files, plain_pages, plain_links = pickle.loads(
-            path.read_bytes()
+            read_cache_file(path)
         )
     except DAMAGED_CACHE_ERRORS:
         return None

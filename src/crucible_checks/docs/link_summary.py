@@ -35,7 +35,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from crucible_checks.atomic import write_atomic_with
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder
+from crucible_checks.cache import (
+    DAMAGED_CACHE_ERRORS,
+    open_cache_file,
+    prepare_folder,
+    read_cache_file,
+)
 from crucible_checks.docs.anchors import markdown_fragment_exists, wiki_fragment_exists
 from crucible_checks.docs.link_cache import LinkCache
 from crucible_checks.docs.pages import RECORD_VERSION, read_records
@@ -427,7 +432,7 @@ def _key(settings: DocsSettings) -> tuple[object, ...]:
 
 def _load(path: Path, key: tuple[object, ...]) -> _Snapshot | None:
     try:
-        stored = pickle.loads(path.read_bytes())
+        stored = pickle.loads(read_cache_file(path))
         if stored[0] != key:
             return None
         return _from_plain(stored[1:])
@@ -507,7 +512,7 @@ def _load_pages(
     """Return the pages stored with the snapshot, or every page read again
     if another run replaced the file since."""
     try:
-        with path.open("rb") as file:
+        with open_cache_file(path) as file:
             unpickler = pickle.Unpickler(file)
             if unpickler.load() == (key, generation):
                 return _read_chunks(unpickler)
