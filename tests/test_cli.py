@@ -179,3 +179,36 @@ def test_unreadable_file_is_finding(cli: Cli, project: Path) -> None:
         "notes.txt:2:11: TXT001 trailing whitespace\n"
         "Found 3 findings (3 errors).\n"
     )
+
+
+def test_no_config_root_is_current_folder(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "setup.md").write_text("# Setup\n\nSee [[Meeting]].\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "meeting.md").write_text("# Meeting\n\n[[Setup]]\n")
+    (tmp_path / "readme.md").write_text("# Readme\n\n[[Setup]] and [[Nada]].\n")
+    monkeypatch.chdir(tmp_path)
+    # As a pre-commit hook passes them: staged files, the first in a subfolder.
+    outcome = cli("run", "docs/setup.md", "readme.md", "--select", "DOC001")
+    assert outcome.out == (
+        "readme.md:3:15: DOC001 dead wiki link [[Nada]]: no page 'nada'\n"
+        "Found 1 finding (1 error).\n"
+    )
+    assert outcome.status == 1
+    assert not (tmp_path / "docs" / ".crucible_checks_cache").exists()
+
+
+def test_path_outside_project_root(
+    cli: Cli, project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "page.md"
+    elsewhere.write_text("# Elsewhere\n")
+    outcome = cli("run", "notes.txt", str(elsewhere))
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {elsewhere}: outside the project root {project}; "
+        "check one project at a time, or pass --config with a config file above "
+        "both\n"
+    )

@@ -98,9 +98,16 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         )
     path = explicit or find_config_file(start.resolve())
     if path is None:
-        return Config(root=start.resolve())
+        return Config(root=_default_root(start.resolve()))
     table = _read_table(path)
     return parse_config(table, root=path.parent.resolve(), path=path)
+
+
+def _default_root(start: Path) -> Path:
+    """Return the root of a run that found no config file: the current
+    folder, unless the run starts outside it."""
+    current = Path.cwd().resolve()
+    return current if start == current or current in start.parents else start
 
 
 def parse_config(table: Mapping[str, Any], root: Path, path: Path | None) -> Config:

@@ -161,7 +161,7 @@ def build_project(session: Session, options: RunOptions) -> Project:
     """Walk the roots and the paths given, once, and describe what to report on."""
     config = session.config
     root = config.root
-    explicit = _explicit_paths(options.paths)
+    explicit = _explicit_paths(options.paths, root)
     walker = _walker(session)
     whole_project = not explicit or any(path.resolve() == root for path in explicit)
     if options.force_exclude:
@@ -181,12 +181,19 @@ def build_project(session: Session, options: RunOptions) -> Project:
     )
 
 
-def _explicit_paths(paths: Sequence[Path]) -> list[Path]:
-    """Return the paths given on the command line, absolute, or raise if missing."""
+def _explicit_paths(paths: Sequence[Path], root: Path) -> list[Path]:
+    """Return the paths given on the command line, absolute, or raise if one
+    is missing or outside the project root."""
     explicit = [path if path.is_absolute() else Path.cwd() / path for path in paths]
     for path in explicit:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
+        resolved = path.resolve()
+        if resolved != root and root not in resolved.parents:
+            raise UsageError(
+                f"{path}: outside the project root {root}; check one project "
+                "at a time, or pass --config with a config file above both"
+            )
     return explicit
 
 
