@@ -258,3 +258,147 @@ def test_against_git_revision(
         "'language'",
         "1 task changes break BACKWARD compatibility.",
     ]
+
+
+#: The end of every CEL004 message under BACKWARD, with the reason and the safe way.
+CEL004_BACKWARD = (
+    "breaks BACKWARD compatibility: positional arguments land in the wrong "
+    "parameters; keep the order, add new parameters at the end with defaults or "
+    "as keyword-only parameters after '*', and keep a parameter you remove, with "
+    "a default, until old messages drain"
+)
+CHARGE_ORDER = 'def charge_order(order_id, amount, currency="EUR"): ...'
+
+
+def _changed_output(
+    root: Path,
+    capsys: pytest.CaptureFixture[str],
+    before: str,
+    after: str,
+    mode: str,
+) -> list[str]:
+    """Lock ``before``, change the task to ``after`` and return the run's output."""
+    _project(root, before, mode)
+    _lock(root, capsys)
+    _project(root, after, mode)
+    main(["run", str(root), "--select", "CEL0", "--no-cache"])
+    return capsys.readouterr().out.splitlines()
+
+
+def test_insert_before_positional_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    after = 'def charge_order(order_id, amount, coupon=None, currency="EUR"): ...'
+    out = _changed_output(tmp_path, capsys, CHARGE_ORDER, after, "BACKWARD")
+    assert out == [
+        "tasks.py:4:1: CEL004 task 'tasks.charge_order': positional parameter "
+        "'currency' moved from position 3 to 4 (order_id, amount, currency='EUR') "
+        "-> (order_id, amount, coupon=None, currency='EUR') " + CEL004_BACKWARD,
+        "Found 1 finding (1 error).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "codes"),
+    [
+        ("BACKWARD", ["CEL004"]),
+        ("FORWARD", ["CEL004", "CEL010"]),
+        ("FULL", ["CEL004", "CEL010"]),
+        ("NONE", []),
+    ],
+)
+def test_insert_before_positional_per_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, codes: list[str]
+) -> None:
+    after = 'def charge_order(order_id, amount, coupon=None, currency="EUR"): ...'
+    _project(tmp_path, CHARGE_ORDER, mode)
+    _lock(tmp_path, capsys)
+    _project(tmp_path, after, mode)
+    assert _codes(capsys, tmp_path) == codes
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        'def charge_order(order_id, amount, currency="EUR", coupon=None): ...',
+        'def charge_order(order_id, amount, currency="EUR", *, coupon=None): ...',
+        'def charge_order(order_id, amount, currency="EUR", *extra, coupon=None): ...',
+    ],
+    ids=["at-end", "keyword-only", "after-var-positional"],
+)
+def test_insert_moving_nothing_not_reordered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], after: str
+) -> None:
+    out = _changed_output(tmp_path, capsys, CHARGE_ORDER, after, "BACKWARD")
+    assert out == ["All checks passed!"]
+    _project(tmp_path, after, "FULL")
+    assert _codes(capsys, tmp_path) == ["CEL010"]
+
+
+def test_removal_under_kwargs_shifts_later(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = "def job(a, b, c): ..."
+    out = _changed_output(
+        tmp_path, capsys, before, "def job(a, c, **kwargs): ...", "BACKWARD"
+    )
+    assert out == [
+        "tasks.py:4:1: CEL003 task 'tasks.job': parameter 'b' removed (a, b, c) -> "
+        "(a, c, **kwargs) breaks BACKWARD compatibility: old messages still pass the "
+        "argument and nothing absorbs it; old workers miss it when it had no "
+        "default; keep the parameter, or accept *args/**kwargs, until old messages "
+        "drain",
+        "tasks.py:4:1: CEL004 task 'tasks.job': positional parameter 'c' moved from "
+        "position 3 to 2 (a, b, c) -> (a, c, **kwargs) " + CEL004_BACKWARD,
+        "Found 2 findings (2 errors).",
+    ]
+
+
+def test_removal_under_args_kwargs_shifts_later(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = "def job(a, b, c): ..."
+    after = "def job(a, c, *args, **kwargs): ..."
+    out = _changed_output(tmp_path, capsys, before, after, "BACKWARD")
+    assert out == [
+        "tasks.py:4:1: CEL004 task 'tasks.job': positional parameter 'c' moved from "
+        "position 3 to 2 (a, b, c) -> (a, c, *args, **kwargs) " + CEL004_BACKWARD,
+        "Found 1 finding (1 error).",
+    ]
+
+
+def test_insert_first_lists_every_move(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = "def job(a, b, c): ..."
+    out = _changed_output(
+        tmp_path, capsys, before, "def job(x, a, b, c): ...", "BACKWARD"
+    )
+    cel004 = [line for line in out if " CEL004 " in line]
+    assert cel004 == [
+        "tasks.py:4:1: CEL004 task 'tasks.job': positional parameter 'a' moved from "
+        "position 1 to 2, 'b' from position 2 to 3 and 'c' from position 3 to 4 "
+        "(a, b, c) -> (x, a, b, c) " + CEL004_BACKWARD
+    ]
+
+
+def test_swap_reports_positional_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _changed_output(
+        tmp_path, capsys, "def job(a, b): ...", "def job(b, a): ...", "BACKWARD"
+    )
+    assert out == [
+        "tasks.py:4:1: CEL004 task 'tasks.job': positional order (a, b) -> (b, a) "
+        "(a, b) -> (b, a) " + CEL004_BACKWARD,
+        "Found 1 finding (1 error).",
+    ]
+
+
+def test_rename_in_place_not_moved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, "def job(a, lang, c): ...", "FULL")
+    _lock(tmp_path, capsys)
+    _project(tmp_path, "def job(a, language, c): ...", "FULL")
+    assert _codes(capsys, tmp_path) == ["CEL005"]

@@ -56,7 +56,7 @@ CHANGE_KINDS = {
         ChangeKind(
             "CEL004",
             "parameters-reordered",
-            "A task's positional parameters changed order.",
+            "A task's positional parameters changed order or position.",
             True,
             True,
             "positional arguments land in the wrong parameters",

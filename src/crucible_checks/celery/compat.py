@@ -136,6 +136,13 @@ def _absorbed(parameter: Parameter, new: Signature) -> bool:
 def _reordered(
     old: LockedTask, new: LockedTask, renamed: dict[str, str]
 ) -> Iterator[Change]:
+    """Report positional parameters that changed order, or that kept their order
+    but moved because a positional parameter was inserted or removed before
+    them. Either way an argument passed by position binds to another parameter.
+    """
+    # NOTE: a parameter that turns from positional to keyword-only, or back, is
+    # not compared with the lock yet, although it breaks one direction (an old
+    # message, or a new producer, may pass it by position).
     old_order = [renamed.get(p.name, p.name) for p in old.signature.positional]
     new_order = [p.name for p in new.signature.positional]
     common_old = [name for name in old_order if name in new_order]
@@ -145,6 +152,28 @@ def _reordered(
             f"positional order ({', '.join(common_old)}) -> ({', '.join(common_new)})"
         )
         yield Change("CEL004", new.name, detail, old, new)
+        return
+    moves = [
+        (name, old_order.index(name) + 1, new_order.index(name) + 1)
+        for name in common_old
+        if old_order.index(name) != new_order.index(name)
+    ]
+    if moves:
+        yield Change("CEL004", new.name, _moves_detail(moves), old, new)
+
+
+def _moves_detail(moves: list[tuple[str, int, int]]) -> str:
+    """Describe positional parameters that moved, with positions counted from 1
+    as the arguments of ``delay()`` (without ``self`` of a bound task)."""
+    name, before, after = moves[0]
+    first = f"positional parameter {name!r} moved from position {before} to {after}"
+    others = [
+        f"{name!r} from position {before} to {after}"
+        for name, before, after in moves[1:]
+    ]
+    if not others:
+        return first
+    return f"{', '.join([first, *others[:-1]])} and {others[-1]}"
 
 
 __all__ = ["CHANGE_KINDS", "Change", "compare", "locked_from_task", "reported"]

@@ -43,7 +43,9 @@ SAFE_WAY = {
     "CEL002": "give the parameter a default, deploy the workers, then update the "
     "producers",
     "CEL003": "keep the parameter, or accept *args/**kwargs, until old messages drain",
-    "CEL004": "keep the order and add new parameters at the end with defaults",
+    "CEL004": "keep the order, add new parameters at the end with defaults or as "
+    "keyword-only parameters after '*', and keep a parameter you remove, with a "
+    "default, until old messages drain",
     "CEL005": "keep the old name, or accept both names, until old messages drain",
     "CEL006": "add or remove the first parameter together with bind=True",
     "CEL007": "add the new content type to accept_content on every worker first",
@@ -88,8 +90,11 @@ EXAMPLES = {
         "def evaluate_code(eval_id, code=None): ...",
     ),
     "CEL004": (
-        "def evaluate_code(code, eval_id): ...",
-        "def evaluate_code(eval_id, code): ...",
+        "# locked: (eval_id, code, lang='python')\n"
+        "def evaluate_code(code, eval_id, lang='python'): ...  # reordered\n"
+        "def evaluate_code(eval_id, code, timeout=30, lang='python'): ...  # inserted",
+        "def evaluate_code(eval_id, code, lang='python', timeout=30): ...\n"
+        "def evaluate_code(eval_id, code, lang='python', *, timeout=30): ...",
     ),
     "CEL005": (
         "def evaluate_code(eval_id, code, language): ...  # was lang",
