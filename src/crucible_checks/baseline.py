@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,21 @@ _REGENERATE = "regenerate it with 'crucible-checks baseline'"
 
 
 @dataclass(frozen=True)
+class BaselineEntry:
+    """One row of the baseline file: an accepted finding and how often it occurs."""
+
+    path: str
+    code: str
+    fingerprint: str
+    count: int
+
+
+#: Whether a run checked the code and path of an entry, so that the run would
+#: have reported the entry's finding if it still occurred.
+Covers = Callable[[BaselineEntry], bool]
+
+
+@dataclass(frozen=True)
 class BaselineResult:
     """The findings a baseline left, with counts of matched and fixed entries."""
 
@@ -25,11 +40,16 @@ class BaselineResult:
     fixed: int
 
 
-def write_baseline(path: Path, findings: Sequence[Finding]) -> int:
-    """Write the fingerprints of ``findings``, sorted, and return how many entries."""
+def write_baseline(
+    path: Path, findings: Sequence[Finding], kept: Sequence[BaselineEntry] = ()
+) -> int:
+    """Write the fingerprints of ``findings`` and the ``kept`` entries, sorted,
+    and return how many findings the rows count in all."""
     entries = Counter(
         (finding.path, finding.code, finding.fingerprint) for finding in findings
     )
+    for entry in kept:
+        entries[(entry.path, entry.code, entry.fingerprint)] += entry.count
     rows = [
         {"path": path_, "code": code, "fingerprint": fingerprint, "count": count}
         for (path_, code, fingerprint), count in sorted(entries.items())
@@ -45,8 +65,8 @@ def write_baseline(path: Path, findings: Sequence[Finding]) -> int:
     return sum(entries.values())
 
 
-def read_baseline(path: Path) -> Counter[str]:
-    """Return fingerprint counts, or raise `ConfigError` naming what is malformed."""
+def read_baseline(path: Path) -> list[BaselineEntry]:
+    """Return the entries, or raise `ConfigError` naming what is malformed."""
     try:
         document = json.loads(path.read_text("utf-8"))
     except OSError as error:
@@ -56,7 +76,6 @@ def read_baseline(path: Path) -> Counter[str]:
             f"{path}: invalid baseline ({error}); regenerate it with "
             "'crucible-checks baseline'"
         ) from error
-    counts: Counter[str] = Counter()
     rows = document.get("findings") if isinstance(document, dict) else None
     if not isinstance(rows, list):
         raise ConfigError(f"{path}: invalid baseline: missing 'findings' list")
@@ -66,23 +85,40 @@ def read_baseline(path: Path) -> Counter[str]:
             f"{path}: baseline format version {version!r} is not supported "
             f"(expected {FORMAT_VERSION}); {_REGENERATE}"
         )
+    entries = []
     for row in rows:
         if not _valid_row(row):
             raise ConfigError(f"{path}: invalid baseline entry {row!r}; {_REGENERATE}")
-        counts[row["fingerprint"]] += row.get("count", 1)
-    return counts
+        entries.append(
+            BaselineEntry(
+                row["path"], row["code"], row["fingerprint"], row.get("count", 1)
+            )
+        )
+    return entries
 
 
 def _valid_row(row: object) -> bool:
-    if not isinstance(row, dict) or not isinstance(row.get("fingerprint"), str):
+    if not isinstance(row, dict):
+        return False
+    keys = ("path", "code", "fingerprint")
+    if not all(isinstance(row.get(key), str) for key in keys):
         return False
     count = row.get("count", 1)
     return isinstance(count, int) and not isinstance(count, bool) and count > 0
 
 
-def apply_baseline(findings: Sequence[Finding], counts: Counter[str]) -> BaselineResult:
-    """Drop findings whose fingerprint the baseline holds, once per count."""
-    remaining = Counter(counts)
+def apply_baseline(
+    findings: Sequence[Finding], entries: Sequence[BaselineEntry], covers: Covers
+) -> BaselineResult:
+    """Drop findings whose fingerprint the baseline contains, once per count.
+
+    An entry that matched no finding counts as fixed only if ``covers`` returns
+    true for it, because a run of some checks or some files cannot tell whether
+    the findings of the others still occur.
+    """
+    remaining: Counter[str] = Counter()
+    for entry in entries:
+        remaining[entry.fingerprint] += entry.count
     kept = []
     matched = 0
     for finding in findings:
@@ -91,4 +127,10 @@ def apply_baseline(findings: Sequence[Finding], counts: Counter[str]) -> Baselin
             matched += 1
         else:
             kept.append(finding)
-    return BaselineResult(kept, matched, sum(remaining.values()))
+    fixed = 0
+    for entry in entries:
+        unmatched = min(entry.count, remaining[entry.fingerprint])
+        remaining[entry.fingerprint] -= unmatched
+        if covers(entry):
+            fixed += unmatched
+    return BaselineResult(kept, matched, fixed)

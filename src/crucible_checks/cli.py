@@ -15,7 +15,7 @@ from typing import TextIO
 
 from crucible_checks import __version__
 from crucible_checks.atomic import write_text_atomic
-from crucible_checks.baseline import write_baseline
+from crucible_checks.baseline import read_baseline, write_baseline
 from crucible_checks.checks import CheckInfo
 from crucible_checks.config import nearest
 from crucible_checks.errors import CrucibleError, PluginError, UsageError
@@ -485,21 +485,35 @@ def _print_summary(result: RunResult, stream: TextIO) -> None:
             "baseline not shown; use --no-baseline to see them.",
             file=stream,
         )
-    if result.baseline_fixed:
+    fixed = result.baseline_fixed
+    if fixed:
+        entries = "entry no longer occurs" if fixed == 1 else "entries no longer occur"
         print(
-            f"{result.baseline_fixed} baseline entries no longer occur; "
-            "run 'crucible-checks baseline' to drop them.",
+            f"{fixed} baseline {entries}; run 'crucible-checks baseline' to drop "
+            f"{'it' if fixed == 1 else 'them'}.",
             file=stream,
         )
 
 
 def _baseline(args: argparse.Namespace, session: Session) -> int:
+    """Record the findings of the checks and files this run covers, and keep
+    the entries of the others, so a run of some checks loses no entries."""
     options = _run_options(args)
     options.use_baseline = False
     result = run_checks(session, options)
     path = session.config.root / session.config.baseline
-    count = write_baseline(path, result.findings)
-    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {path}.")
+    old = read_baseline(path) if path.is_file() else []
+    kept = [entry for entry in old if not result.scope.covers(entry)]
+    write_baseline(path, result.findings, kept)
+    count = len(result.findings)
+    message = f"Wrote {count} finding{'s' if count != 1 else ''} to {path}"
+    kept_count = sum(entry.count for entry in kept)
+    if kept_count:
+        message += (
+            f"; kept {kept_count} entr{'ies' if kept_count != 1 else 'y'} of "
+            "checks or files that this run did not check"
+        )
+    print(message + ".")
     return EXIT_CLEAN
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from crucible_checks.baseline import apply_baseline, read_baseline
+from crucible_checks.baseline import BaselineEntry, apply_baseline, read_baseline
 from crucible_checks.cache import content_hash
 from crucible_checks.checks import Check, CheckInfo, Scope
 from crucible_checks.errors import (
@@ -69,6 +69,29 @@ class RunOptions:
     force_exclude: bool = False
 
 
+@dataclass(frozen=True)
+class RunScope:
+    """The checks a run ran and the files it reported on."""
+
+    codes: frozenset[str]
+    #: Paths relative to the root, or None when the run reported on every file.
+    targets: frozenset[str] | None = None
+    #: With ``--changed-since``: the changed files, the only ones that
+    #: per-file checks report on.
+    changed: frozenset[str] | None = None
+    file_codes: frozenset[str] = frozenset()
+
+    def covers(self, entry: BaselineEntry) -> bool:
+        """Return whether this run would have reported the entry's finding."""
+        if entry.code not in self.codes:
+            return False
+        if self.targets is not None and entry.path not in self.targets:
+            return False
+        if self.changed is None or entry.code not in self.file_codes:
+            return True
+        return entry.path in self.changed
+
+
 @dataclass
 class RunResult:
     """The findings of a run and the counts the command line reports."""
@@ -76,6 +99,7 @@ class RunResult:
     findings: list[Finding]
     checks: list[CheckInfo]
     files_checked: int
+    scope: RunScope = field(default_factory=lambda: RunScope(frozenset()))
     fixed: int = 0
     baseline_matched: int = 0
     baseline_fixed: int = 0
@@ -262,6 +286,14 @@ def _run_once(
         sorted(set(findings), key=_order),
         [c.info for c in checks],
         len(project.files),
+        scope=RunScope(
+            codes=frozenset(check.info.code for check in checks),
+            targets=project.targets,
+            changed=changed,
+            file_codes=frozenset(
+                check.info.code for check in checks if check.info.scope is Scope.FILE
+            ),
+        ),
         stamps={file.relative: (file.size, file.mtime_ns) for file in project.files},
     )
     if options.use_baseline:
@@ -405,7 +437,7 @@ def _apply_baseline(result: RunResult, session: Session) -> None:
     path = session.config.root / session.config.baseline
     if not path.is_file():
         return
-    outcome = apply_baseline(result.findings, read_baseline(path))
+    outcome = apply_baseline(result.findings, read_baseline(path), result.scope.covers)
     result.findings = outcome.findings
     result.baseline_matched = outcome.matched
     result.baseline_fixed = outcome.fixed
