@@ -19,4 +19,6 @@ app.conf.update(
     result_expires=3600,
     task_acks_late=True,
     worker_prefetch_multiplier=1,
+    # A route, not a queue= task option: Celery 5.7 deprecates that option.
+    task_routes={"app.tasks.purge_expired_results": {"queue": "maintenance"}},
 )

@@ -22,7 +22,7 @@ def evaluate_code(eval_id: str, code: str, language: str) -> dict[str, Any]:
     return execute_evaluation(eval_id, code, language)
 
 
-@app.task(queue="maintenance")
+@app.task
 def purge_expired_results() -> int:
     """Delete legacy result records older than their time to live."""
     return delete_expired_results()
