@@ -124,6 +124,66 @@ def test_disable_plugin_environment(
     assert "SHOUT001" not in cli("list").out
 
 
+BUILT_IN_PLUGINS = "celery, core, docs, git-hooks, parity, queues"
+
+
+def test_disable_unknown_plugin_flag(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    outcome = cli("--disable-plugin", "doc", "list")
+    assert outcome.status == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        "crucible-checks: error: --disable-plugin: unknown plugin 'doc' "
+        f"(the plugins found are {BUILT_IN_PLUGINS}); did you mean 'docs'?\n"
+    )
+    outcome = cli("--disable-plugin", "nosuchplugin", "list")
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: --disable-plugin: unknown plugin 'nosuchplugin' "
+        f"(the plugins found are {BUILT_IN_PLUGINS})\n"
+    )
+
+
+def test_disable_unknown_plugin_config(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.crucible-checks]\ndisable-plugins = ["celry"]\n')
+    outcome = cli("list")
+    assert outcome.status == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        f"crucible-checks: error: {config} [tool.crucible-checks] 'disable-plugins': "
+        f"unknown plugin 'celry' (the plugins found are {BUILT_IN_PLUGINS}); "
+        "did you mean 'celery'?\n"
+    )
+
+
+def test_disable_extra_plugin(
+    cli: Cli, textlint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.crucible-checks]\nplugins = ["textlint_plugin"]\n'
+    )
+    outcome = cli("--disable-plugin", "textlint_plugin", "list")
+    assert outcome.status == 0
+    assert "TXT001" not in outcome.out
+
+
+def test_disable_plugin_environment_unknown(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CRUCIBLE_CHECKS_DISABLE_PLUGINS", "nosuchplugin")
+    outcome = cli("list")
+    assert outcome.status == 0
+    assert outcome.err == ""
+
+
 def write_module(folder: Path, name: str, source: str) -> None:
     (folder / f"{name}.py").write_text(textwrap.dedent(source))
 

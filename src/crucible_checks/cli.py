@@ -144,8 +144,8 @@ def _global_parser(add_help: bool = True) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="do not load the plugin NAME (repeatable; also "
-        "CRUCIBLE_CHECKS_DISABLE_PLUGINS=a,b)",
+        help="do not load the plugin NAME, an entry-point or module name "
+        "(repeatable; also CRUCIBLE_CHECKS_DISABLE_PLUGINS=a,b)",
     )
     parser.add_argument(
         "-p",

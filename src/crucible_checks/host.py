@@ -39,6 +39,9 @@ class Host:
         #: The plugin that added each output format, for error messages.
         self.format_plugins: dict[str, str] = {}
         self.commands: dict[str, Command] = {}
+        #: The names of the plugins found, loaded or disabled: the entry-point
+        #: names and the module names given as extra plugins.
+        self.plugin_names: list[str] = []
 
     @property
     def infos(self) -> list[CheckInfo]:
@@ -124,7 +127,8 @@ def load_host(
     blocked = set(disabled) | _disabled_from_environment()
     for name in sorted(blocked):
         pluginmanager.set_blocked(name)
-    for entry_point in _entry_points(cache_folder):
+    entry_points = _entry_points(cache_folder)
+    for entry_point in entry_points:
         if entry_point.name not in blocked:
             _register(pluginmanager, entry_point.name, entry_point.load)
     for module_name in extra_plugins:
@@ -140,6 +144,8 @@ def load_host(
         name = pluginmanager.get_name(error.plugin) or repr(error.plugin)
         raise PluginError(name, str(error)) from error
     host = Host(pluginmanager)
+    names = [entry_point.name for entry_point in entry_points] + list(extra_plugins)
+    host.plugin_names = sorted(set(names))
     host.collect()
     return host
 

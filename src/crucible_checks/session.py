@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crucible_checks.checks import Check, CheckInfo
-from crucible_checks.config import Config, load_config
-from crucible_checks.errors import UsageError
+from crucible_checks.config import Config, load_config, nearest
+from crucible_checks.errors import ConfigError, CrucibleError, UsageError
 from crucible_checks.host import Host, load_host
 from crucible_checks.selection import validate_selectors, validate_tables
 
@@ -43,6 +43,9 @@ class Session:
             extra_plugins=[*config.plugins, *plugins],
             cache_folder=config.root / config.cache_dir if use_cache else None,
         )
+        where = f"{config.source} 'disable-plugins'"
+        _validate_plugin_names(config.disable_plugins, host, where, ConfigError)
+        _validate_plugin_names(disable_plugins, host, "--disable-plugin", UsageError)
         validate_tables(config, host.families, host.infos)
         for key, selectors in (
             ("select", config.select or []),
@@ -68,3 +71,18 @@ class Session:
     @property
     def infos(self) -> list[CheckInfo]:
         return sorted(self.host.infos, key=lambda info: info.code)
+
+
+def _validate_plugin_names(
+    names: Sequence[str], host: Host, where: str, error: type[CrucibleError]
+) -> None:
+    """Raise ``error`` for a name that no installed or extra plugin has, since
+    disabling a misspelled name would disable nothing."""
+    found = ", ".join(host.plugin_names)
+    for name in names:
+        if name in host.plugin_names:
+            continue
+        raise error(
+            f"{where}: unknown plugin {name!r} (the plugins found are {found})"
+            f"{nearest(name, host.plugin_names)}"
+        )
