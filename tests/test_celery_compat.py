@@ -28,6 +28,8 @@ CASES = {
     "CEL009": ("def job(a): ...", "def job(a): ...\n\n@shared_task\ndef extra(): ..."),
     "CEL010": ("def job(a): ...", "def job(a, b=1): ..."),
     "CEL011": ("def job(a, b=1): ...", "def job(a, b): ..."),
+    "CEL015": ("def job(a, b): ...", "def job(a, *, b): ..."),
+    "CEL016": ("def job(a, *, b): ...", "def job(a, b): ..."),
 }
 EXPECTED = {
     # code: (BACKWARD, FORWARD)
@@ -42,6 +44,8 @@ EXPECTED = {
     "CEL009": (False, True),
     "CEL010": (False, True),
     "CEL011": (True, False),
+    "CEL015": (True, False),
+    "CEL016": (False, True),
 }
 
 
@@ -402,3 +406,254 @@ def test_rename_in_place_not_moved(
     _lock(tmp_path, capsys)
     _project(tmp_path, "def job(a, language, c): ...", "FULL")
     assert _codes(capsys, tmp_path) == ["CEL005"]
+
+
+#: The end of each message, with the reason and the safe way, by code and mode.
+MADE_KEYWORD_ONLY_END = (
+    "compatibility: the new worker no longer takes it by position, so an old "
+    "message that passes it by position raises TypeError, or *args takes the value"
+)
+MADE_KEYWORD_ONLY_SAFE = (
+    "keep the parameter positional, with a default if producers may omit it, "
+    "until old messages drain, then make it keyword-only"
+)
+MADE_POSITIONAL_END = (
+    "compatibility: old workers take it only by keyword, so they reject a new "
+    "message that passes it by position"
+)
+MADE_POSITIONAL_SAFE = (
+    "pass it by keyword until every worker runs the new code, or deploy the "
+    "workers before the producers that pass it by position"
+)
+
+
+def _kind_change_output(
+    root: Path,
+    capsys: pytest.CaptureFixture[str],
+    before: str,
+    after: str,
+    mode: str,
+    producer: str = "",
+) -> list[str]:
+    """Lock ``before``, change the task to ``after``, optionally add a producer
+    module with ``producer`` calls, and return the CEL0 findings of a run."""
+    _project(root, before, mode)
+    _lock(root, capsys)
+    _project(root, after, mode)
+    if producer:
+        (root / "producer.py").write_text(f"from tasks import kw\n\n{producer}\n")
+    main(["run", str(root), "--select", "CEL0", "--no-cache"])
+    return capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize("mode", ["BACKWARD", "FULL"])
+def test_made_keyword_only_positional_call_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, b): ...",
+        "def kw(a, *, b): ...",
+        mode,
+        "kw.delay(1, 2)",
+    )
+    assert out == [
+        "tasks.py:4:1: CEL015 task 'tasks.kw': parameter 'b' changed from "
+        f"positional (position 2) to keyword-only (a, b) -> (a, *, b) breaks {mode} "
+        f"{MADE_KEYWORD_ONLY_END} (call sites that may pass it by position: "
+        f"producer.py:3); {MADE_KEYWORD_ONLY_SAFE}",
+        "Found 1 finding (1 error).",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["BACKWARD", "FULL"])
+def test_made_keyword_only_keyword_call_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, b): ...",
+        "def kw(a, *, b): ...",
+        mode,
+        "kw.delay(1, b=2)",
+    )
+    assert out == [
+        "tasks.py:4:1: CEL015 task 'tasks.kw': parameter 'b' changed from "
+        f"positional (position 2) to keyword-only (a, b) -> (a, *, b) breaks {mode} "
+        f"{MADE_KEYWORD_ONLY_END} (call sites checked, none passes it by position: "
+        f"producer.py:3); {MADE_KEYWORD_ONLY_SAFE}",
+        "Found 1 finding (1 warning).",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["FORWARD", "NONE"])
+def test_made_keyword_only_not_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, b): ...",
+        "def kw(a, *, b): ...",
+        mode,
+        "kw.delay(1, 2)",
+    )
+    assert out == ["All checks passed!"]
+
+
+@pytest.mark.parametrize("mode", ["FORWARD", "FULL"])
+def test_made_positional_positional_call_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, *, b): ...",
+        "def kw(a, b): ...",
+        mode,
+        "kw.delay(1, 2)",
+    )
+    assert out == [
+        "tasks.py:4:1: CEL016 task 'tasks.kw': parameter 'b' changed from "
+        f"keyword-only to positional (position 2) (a, *, b) -> (a, b) breaks {mode} "
+        f"{MADE_POSITIONAL_END} (call sites that may pass it by position: "
+        f"producer.py:3); {MADE_POSITIONAL_SAFE}",
+        "Found 1 finding (1 error).",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["FORWARD", "FULL"])
+def test_made_positional_keyword_call_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, *, b): ...",
+        "def kw(a, b): ...",
+        mode,
+        "kw.delay(1, b=2)",
+    )
+    assert out == [
+        "tasks.py:4:1: CEL016 task 'tasks.kw': parameter 'b' changed from "
+        f"keyword-only to positional (position 2) (a, *, b) -> (a, b) breaks {mode} "
+        f"{MADE_POSITIONAL_END} (call sites checked, none passes it by position: "
+        f"producer.py:3); {MADE_POSITIONAL_SAFE}",
+        "Found 1 finding (1 warning).",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["BACKWARD", "NONE"])
+def test_made_positional_not_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, *, b): ...",
+        "def kw(a, b): ...",
+        mode,
+        "kw.delay(1, 2)",
+    )
+    assert out == ["All checks passed!"]
+
+
+def test_kind_change_without_calls_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _kind_change_output(
+        tmp_path, capsys, "def kw(a, b): ...", "def kw(a, *, b): ...", "BACKWARD"
+    )
+    assert out == [
+        "tasks.py:4:1: CEL015 task 'tasks.kw': parameter 'b' changed from "
+        "positional (position 2) to keyword-only (a, b) -> (a, *, b) breaks BACKWARD "
+        f"{MADE_KEYWORD_ONLY_END} (call sites checked, none passes it by position: "
+        f"none found); {MADE_KEYWORD_ONLY_SAFE}",
+        "Found 1 finding (1 warning).",
+    ]
+
+
+@pytest.mark.parametrize(
+    "producer",
+    ["kw.delay(*values)", "kw.apply_async(args=values)", "chain(first.s(), kw.s(1))"],
+    ids=["star-args", "args-variable", "chain"],
+)
+def test_made_positional_uncounted_call_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], producer: str
+) -> None:
+    calls = f"from celery import chain\nfrom tasks import first\n{producer}"
+    before = "def kw(a, *, b): ...\n\n@shared_task\ndef first(): ..."
+    after = "def kw(a, b): ...\n\n@shared_task\ndef first(): ..."
+    out = _kind_change_output(tmp_path, capsys, before, after, "FORWARD", calls)
+    cel016 = [line for line in out if " CEL016 " in line]
+    assert len(cel016) == 1
+    assert "(call sites that may pass it by position: producer.py:5)" in cel016[0]
+    assert out[-1] == "Found 1 finding (1 error)."
+
+
+def test_made_keyword_only_after_call_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, b, c=None): ...",
+        "def kw(a, b, *, c=None): ...",
+        "BACKWARD",
+        "kw.delay(1, 2)",
+    )
+    assert out == [
+        "tasks.py:4:1: CEL015 task 'tasks.kw': parameter 'c' changed from "
+        "positional (position 3) to keyword-only (a, b, c=None) -> "
+        "(a, b, *, c=None) breaks BACKWARD "
+        f"{MADE_KEYWORD_ONLY_END} (call sites checked, none passes it by position: "
+        f"producer.py:3); {MADE_KEYWORD_ONLY_SAFE}",
+        "Found 1 finding (1 warning).",
+    ]
+
+
+def test_made_keyword_only_shifting_later(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, b, c): ...",
+        "def kw(a, c, *, b): ...",
+        "BACKWARD",
+    )
+    assert out == [
+        "tasks.py:4:1: CEL004 task 'tasks.kw': positional parameter 'c' moved from "
+        "position 3 to 2 (a, b, c) -> (a, c, *, b) " + CEL004_BACKWARD,
+        "tasks.py:4:1: CEL015 task 'tasks.kw': parameter 'b' changed from "
+        "positional (position 2) to keyword-only (a, b, c) -> (a, c, *, b) breaks "
+        f"BACKWARD {MADE_KEYWORD_ONLY_END} (call sites checked, none passes it by "
+        f"position: none found); {MADE_KEYWORD_ONLY_SAFE}",
+        "Found 2 findings (1 error, 1 warning).",
+    ]
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["def kw(a, b, /): ...", "def kw(a, b=1): ..."],
+    ids=["positional-only", "with-default"],
+)
+def test_made_keyword_only_variants_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], before: str
+) -> None:
+    after = "def kw(a, *, b): ..." if "=" not in before else "def kw(a, *, b=1): ..."
+    _project(tmp_path, before, "FULL")
+    _lock(tmp_path, capsys)
+    _project(tmp_path, after, "FULL")
+    assert _codes(capsys, tmp_path) == ["CEL015"]
+
+
+def test_made_keyword_only_after_var_positional(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, "def kw(a, b=1): ...", "BACKWARD")
+    _lock(tmp_path, capsys)
+    _project(tmp_path, "def kw(a, *rest, b=1): ...", "BACKWARD")
+    assert _codes(capsys, tmp_path) == ["CEL015"]

@@ -80,6 +80,8 @@ def test_deferred_checks_in_code_order() -> None:
     codes = [check.info.code for check in plugin.crucible_checks_checks()]
     assert codes == [
         *(f"CEL{number:03d}" for number in range(1, 12)),
+        "CEL015",
+        "CEL016",
         "CEL012",
         "CEL013",
         "CEL101",

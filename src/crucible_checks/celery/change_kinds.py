@@ -117,6 +117,24 @@ CHANGE_KINDS = {
             False,
             "old messages may omit the argument that is now required",
         ),
+        ChangeKind(
+            "CEL015",
+            "parameter-made-keyword-only",
+            "A positional task parameter became keyword-only.",
+            True,
+            False,
+            "the new worker no longer takes it by position, so an old message "
+            "that passes it by position raises TypeError, or *args takes the value",
+        ),
+        ChangeKind(
+            "CEL016",
+            "parameter-made-positional",
+            "A keyword-only task parameter became positional.",
+            False,
+            True,
+            "old workers take it only by keyword, so they reject a new message "
+            "that passes it by position",
+        ),
     )
 }
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from crucible_checks.celery.change_kinds import CHANGE_KINDS, reported
 from crucible_checks.celery.lock import LockedTask, locked_from_task
 from crucible_checks.celery.model import (
+    KEYWORD_ONLY,
     VAR_KEYWORD,
     VAR_POSITIONAL,
     Parameter,
@@ -102,6 +103,7 @@ def parameter_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
         if previous is not None and previous.has_default and not parameter.has_default:
             detail = f"parameter {name!r} lost its default"
             yield Change("CEL011", new.name, detail, old, new, name)
+    yield from _kind_changes(old, new)
     yield from _reordered(old, new, renamed)
 
 
@@ -133,6 +135,38 @@ def _absorbed(parameter: Parameter, new: Signature) -> bool:
     return new.var_keyword
 
 
+def _kind_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
+    """Report parameters that turned from positional into keyword-only (CEL015)
+    or back (CEL016), with positions counted from 1 as in `_moves_detail`."""
+    # NOTE: a change between positional-only and positional-or-keyword is not
+    # reported, although it breaks messages that pass the parameter by keyword.
+    before = old.signature
+    after = new.signature
+    for parameter in after.parameters:
+        previous = before.get(parameter.name)
+        if previous is None:
+            continue
+        if previous.is_positional and parameter.kind == KEYWORD_ONLY:
+            position = positional_index(before, parameter.name)
+            detail = (
+                f"parameter {parameter.name!r} changed from positional "
+                f"(position {position}) to keyword-only"
+            )
+            yield Change("CEL015", new.name, detail, old, new, parameter.name)
+        elif previous.kind == KEYWORD_ONLY and parameter.is_positional:
+            position = positional_index(after, parameter.name)
+            detail = (
+                f"parameter {parameter.name!r} changed from keyword-only to "
+                f"positional (position {position})"
+            )
+            yield Change("CEL016", new.name, detail, old, new, parameter.name)
+
+
+def positional_index(signature: Signature, name: str) -> int:
+    """Return the position of the positional parameter ``name``, counted from 1."""
+    return [p.name for p in signature.positional].index(name) + 1
+
+
 def _reordered(
     old: LockedTask, new: LockedTask, renamed: dict[str, str]
 ) -> Iterator[Change]:
@@ -140,9 +174,6 @@ def _reordered(
     but moved because a positional parameter was inserted or removed before
     them. Either way an argument passed by position binds to another parameter.
     """
-    # NOTE: a parameter that turns from positional to keyword-only, or back, is
-    # not compared with the lock yet, although it breaks one direction (an old
-    # message, or a new producer, may pass it by position).
     old_order = [renamed.get(p.name, p.name) for p in old.signature.positional]
     new_order = [p.name for p in new.signature.positional]
     common_old = [name for name in old_order if name in new_order]

@@ -10,6 +10,8 @@ from crucible_checks.celery.rules import (
     BIND_CHANGED,
     DEFAULT_REMOVED,
     OPTIONAL_PARAMETER_ADDED,
+    PARAMETER_MADE_KEYWORD_ONLY,
+    PARAMETER_MADE_POSITIONAL,
     PARAMETER_REMOVED,
     PARAMETER_RENAMED,
     PARAMETERS_REORDERED,
@@ -101,3 +103,11 @@ class OptionalParameterAdded(CompatibilityCheck):
 
 class DefaultRemoved(CompatibilityCheck):
     info = DEFAULT_REMOVED
+
+
+class ParameterMadeKeywordOnly(CompatibilityCheck):
+    info = PARAMETER_MADE_KEYWORD_ONLY
+
+
+class ParameterMadePositional(CompatibilityCheck):
+    info = PARAMETER_MADE_POSITIONAL

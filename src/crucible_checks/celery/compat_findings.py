@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from crucible_checks.celery.compat import CHANGE_KINDS, Change, compare
+from crucible_checks.celery.compat import (
+    CHANGE_KINDS,
+    Change,
+    compare,
+    positional_index,
+)
 from crucible_checks.celery.index import TaskIndex, task_index
 from crucible_checks.celery.lock import LockedTask, locked_from_task, read_lock
+from crucible_checks.celery.model import CallSite
 from crucible_checks.celery.rules import SAFE_WAY
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.findings import Finding, Severity
@@ -98,18 +104,66 @@ def _signatures(change: Change) -> str:
 
 
 def _severity(change: Change, index: TaskIndex) -> tuple[Severity, str]:
-    """Grade a rename: an error where a call site passes the parameter by
-    keyword, else a warning that names the positional call sites checked."""
-    if change.code != "CEL005" or change.new is None:
+    """Grade a change that breaks only messages passing a parameter one way:
+    an error where a call site may pass it that way, else a warning that
+    names the call sites checked. Other changes are errors."""
+    if change.new is None:
         return Severity.ERROR, ""
-    calls = [
+    if change.code == "CEL005":
+        return _grade_rename(change, _task_calls(change, index))
+    if change.code in ("CEL015", "CEL016"):
+        return _grade_kind_change(change, _task_calls(change, index))
+    return Severity.ERROR, ""
+
+
+def _task_calls(change: Change, index: TaskIndex) -> list[CallSite]:
+    return [
         call
         for call in index.calls
         if (task := index.task_for_call(call)) and task.display_name == change.task
     ]
+
+
+def _grade_rename(change: Change, calls: list[CallSite]) -> tuple[Severity, str]:
+    """Grade a rename: an error where a call site passes the parameter by
+    keyword, else a warning that names the positional call sites checked."""
     new_name = change.detail.rsplit("'", 2)[-2]
     names = {change.parameter, new_name}
     if any(call.keywords is None or names & set(call.keywords) for call in calls):
         return Severity.ERROR, " (a call site passes it by keyword)"
     where = ", ".join(f"{c.path}:{c.line}" for c in calls) or "none found"
     return Severity.WARNING, f" (call sites checked, all positional: {where})"
+
+
+def _grade_kind_change(change: Change, calls: list[CallSite]) -> tuple[Severity, str]:
+    """Grade a change between positional and keyword-only: an error where a
+    call site may pass the parameter by position, else a warning that names
+    the call sites checked.
+
+    The position is the one in the old signature for CEL015, because old
+    messages break, and in the new one for CEL016, because new messages do.
+    """
+    assert change.old is not None
+    assert change.new is not None
+    side = change.old if change.code == "CEL015" else change.new
+    position = positional_index(side.signature, change.parameter)
+    by_position = [call for call in calls if _may_reach(call, position)]
+    if by_position:
+        where = ", ".join(f"{c.path}:{c.line}" for c in by_position)
+        return Severity.ERROR, f" (call sites that may pass it by position: {where})"
+    where = ", ".join(f"{c.path}:{c.line}" for c in calls) or "none found"
+    return (
+        Severity.WARNING,
+        f" (call sites checked, none passes it by position: {where})",
+    )
+
+
+def _may_reach(call: CallSite, position: int) -> bool:
+    """Return whether ``call`` may pass a positional argument at ``position``
+    (counted from 1): it passes that many, or a number that cannot be counted.
+    A signature that a chain or chord completes (``partial``) also receives
+    the previous result as its first argument."""
+    if call.positional is None:
+        return True
+    count = call.positional + 1 if call.partial else call.positional
+    return count >= position

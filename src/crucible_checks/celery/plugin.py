@@ -49,6 +49,12 @@ def crucible_checks_checks() -> list[Check]:
             rules.OPTIONAL_PARAMETER_ADDED, f"{_COMPAT}:OptionalParameterAdded"
         ),
         DeferredCheck(rules.DEFAULT_REMOVED, f"{_COMPAT}:DefaultRemoved"),
+        DeferredCheck(
+            rules.PARAMETER_MADE_KEYWORD_ONLY, f"{_COMPAT}:ParameterMadeKeywordOnly"
+        ),
+        DeferredCheck(
+            rules.PARAMETER_MADE_POSITIONAL, f"{_COMPAT}:ParameterMadePositional"
+        ),
         DeferredCheck(rules.DUPLICATE, f"{_INDEX}:DuplicateTaskName"),
         DeferredCheck(rules.SKIPPED, f"{_INDEX}:PythonFileSkipped"),
         DeferredCheck(rules.CALL_MISMATCH, f"{_CALLS}:TaskCallMismatch"),

@@ -35,7 +35,7 @@ def info(
     )
 
 
-# Compatibility with the task lock (CEL001-CEL011).
+# Compatibility with the task lock (CEL001-CEL011, CEL015 and CEL016).
 
 SAFE_WAY = {
     "CEL001": "keep the old name registered (name='{task}') until queued messages "
@@ -53,6 +53,10 @@ SAFE_WAY = {
     "CEL009": "deploy the workers before the producers that send this task",
     "CEL010": "deploy the workers before the producers that pass the argument",
     "CEL011": "keep the default until old messages drain",
+    "CEL015": "keep the parameter positional, with a default if producers may "
+    "omit it, until old messages drain, then make it keyword-only",
+    "CEL016": "pass it by keyword until every worker runs the new code, or deploy "
+    "the workers before the producers that pass it by position",
 }
 
 
@@ -124,6 +128,20 @@ EXAMPLES = {
         "def evaluate_code(eval_id, code, lang): ...  # was lang='python'",
         "def evaluate_code(eval_id, code, lang='python'): ...",
     ),
+    "CEL015": (
+        "# locked: (eval_id, code, lang='python')\n"
+        "def evaluate_code(eval_id, code, *, lang='python'): ...\n"
+        "# an old message evaluate_code.delay(1, src, 'rust') raises TypeError",
+        "def evaluate_code(eval_id, code, lang='python'): ...  # until old "
+        "messages drain",
+    ),
+    "CEL016": (
+        "# locked: (eval_id, code, *, lang='python')\n"
+        "def evaluate_code(eval_id, code, lang='python'): ...\n"
+        "evaluate_code.delay(1, src, 'rust')  # an old worker raises TypeError",
+        "evaluate_code.delay(1, src, lang='rust')  # until every worker runs the "
+        "new code",
+    ),
 }
 
 
@@ -138,6 +156,8 @@ QUEUE_CHANGED = _info("CEL008")
 TASK_ADDED = _info("CEL009")
 OPTIONAL_PARAMETER_ADDED = _info("CEL010")
 DEFAULT_REMOVED = _info("CEL011")
+PARAMETER_MADE_KEYWORD_ONLY = _info("CEL015")
+PARAMETER_MADE_POSITIONAL = _info("CEL016")
 
 # The task index itself.
 
