@@ -101,6 +101,42 @@ def test_check_table_unknown_check(cli: Cli, folder: Path) -> None:
     assert "unknown key 'line-to-long'; did you mean 'line-too-long'?" in outcome.err
 
 
+def test_check_table_of_missing_plugin(cli: Cli, folder: Path) -> None:
+    path = write_config(folder, "[tool.crucible-checks.checks.TODO001]\nx = 1\n")
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks.checks]: no loaded "
+        "plugin provides check 'TODO001'; install or enable the plugin that "
+        "provides it, or remove its options table\n"
+    )
+
+
+def test_check_table_of_disabled_plugin(cli: Cli, folder: Path) -> None:
+    path = write_config(
+        folder, "[tool.crucible-checks.checks.TXT002]\nmax-length = 20\n"
+    )
+    outcome = cli("--disable-plugin", "textlint_plugin", "run")
+    assert outcome.status == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks.checks]: no loaded "
+        "plugin provides check 'TXT002'; install or enable the plugin that "
+        "provides it (disabled: textlint_plugin), or remove its options table\n"
+    )
+
+
+def test_check_table_misspelled_code(cli: Cli, folder: Path) -> None:
+    path = write_config(folder, "[tool.crucible-checks.checks.TXT02]\nx = 1\n")
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks.checks]: unknown "
+        "key 'TXT02'; did you mean 'TXT002'?\n"
+    )
+
+
 def test_invalid_toml(cli: Cli, folder: Path) -> None:
     (folder / "crucible-checks.toml").write_text("select = [\n")
     outcome = cli("run")

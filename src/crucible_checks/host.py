@@ -42,6 +42,9 @@ class Host:
         #: The names of the plugins found, loaded or disabled: the entry-point
         #: names and the module names given as extra plugins.
         self.plugin_names: list[str] = []
+        #: The names in `plugin_names` that the options or the environment
+        #: disabled.
+        self.disabled_plugins: list[str] = []
 
     @property
     def infos(self) -> list[CheckInfo]:
@@ -146,6 +149,7 @@ def load_host(
     host = Host(pluginmanager)
     names = [entry_point.name for entry_point in entry_points] + list(extra_plugins)
     host.plugin_names = sorted(set(names))
+    host.disabled_plugins = [name for name in host.plugin_names if name in blocked]
     host.collect()
     return host
 

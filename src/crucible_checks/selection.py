@@ -7,6 +7,7 @@ A check that is off by default runs only when named by its full code or name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -15,6 +16,9 @@ from crucible_checks.config import Config, nearest, type_message, unknown_key_me
 from crucible_checks.errors import ConfigError, UsageError
 
 _EXACT = 1000
+#: A key of the ``checks`` table that reads as a check code, such as
+#: ``TODO001``: capital letters, then digits.
+_CODE_PATTERN = re.compile(r"[A-Z]+[0-9]+")
 
 
 def specificity(selector: str, info: CheckInfo) -> int:
@@ -95,7 +99,10 @@ def check_options(info: CheckInfo, config: Config) -> dict[str, OptionValue]:
 
 
 def validate_tables(
-    config: Config, families: Mapping[str, Family], infos: Sequence[CheckInfo]
+    config: Config,
+    families: Mapping[str, Family],
+    infos: Sequence[CheckInfo],
+    disabled_plugins: Sequence[str] = (),
 ) -> None:
     """Raise `ConfigError` for an unknown family, check or option, or a bad value."""
     for name in config.family_tables:
@@ -106,8 +113,33 @@ def validate_tables(
     for name in config.check_tables:
         if name not in by_name:
             where = config.table_source("checks")
-            raise ConfigError(unknown_key_message(where, name, by_name))
+            raise ConfigError(
+                _unknown_check_message(where, name, infos, disabled_plugins)
+            )
         check_options(by_name[name], config)
+
+
+def _unknown_check_message(
+    where: str, name: str, infos: Sequence[CheckInfo], disabled_plugins: Sequence[str]
+) -> str:
+    """Describe a ``checks`` table that names no loaded check.
+
+    A code whose letters no loaded check shares, such as ``TODO001``, belongs
+    to a plugin that is not installed or is disabled, so the nearest loaded
+    code would be a misleading suggestion.
+    """
+    letters = name.rstrip("0123456789")
+    own_letters = {info.code.rstrip("0123456789") for info in infos}
+    if not _CODE_PATTERN.fullmatch(name) or letters in own_letters:
+        keys = [key for info in infos for key in (info.code, info.name)]
+        return unknown_key_message(where, name, keys)
+    disabled = ""
+    if disabled_plugins:
+        disabled = f" (disabled: {', '.join(disabled_plugins)})"
+    return (
+        f"{where}: no loaded plugin provides check {name!r}; install or enable "
+        f"the plugin that provides it{disabled}, or remove its options table"
+    )
 
 
 def _merge(

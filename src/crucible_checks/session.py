@@ -46,7 +46,7 @@ class Session:
         where = f"{config.source} 'disable-plugins'"
         _validate_plugin_names(config.disable_plugins, host, where, ConfigError)
         _validate_plugin_names(disable_plugins, host, "--disable-plugin", UsageError)
-        validate_tables(config, host.families, host.infos)
+        validate_tables(config, host.families, host.infos, host.disabled_plugins)
         for key, selectors in (
             ("select", config.select or []),
             ("extend-select", config.extend_select),
