@@ -138,7 +138,7 @@ def test_search_shows_neighbours(browser, tmp_path: Path) -> None:  # type: igno
 
     open_graph(browser, tmp_path / "graph.html", small_graph())
     summary = browser.find_element(By.ID, "summary").text
-    assert summary == "4 pages, 5 linked pairs, 1 orphans, 1 missing pages"
+    assert summary == "4 pages, 5 linked pairs, 1 orphan, 1 missing page"
     assert search(browser, "setup") == ["Setup Guide"]
     browser.find_element(By.ID, "search").send_keys(Keys.ENTER)
     assert browser.find_element(By.ID, "details-title").text == "Setup Guide"
@@ -153,6 +153,26 @@ def test_search_shows_neighbours(browser, tmp_path: Path) -> None:  # type: igno
     assert browser.find_element(By.ID, "details-kind").text == (
         "missing page: dead links point here"
     )
+    assert severe_logs(browser) == []
+
+
+def test_summary_singular_and_zero(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    one_of_each = DocGraph.build(
+        [
+            GraphNode("index", "Home", "docs/index.md", orphan=True),
+            GraphNode("gone", "gone", kind=NodeKind.MISSING),
+        ],
+        [GraphEdge("index", "gone")],
+    )
+    open_graph(browser, tmp_path / "one.html", one_of_each)
+    summary = browser.find_element(By.ID, "summary").text
+    assert summary == "1 page, 1 linked pair, 1 orphan, 1 missing page"
+    none_linked = DocGraph.build([GraphNode("index", "Home", "docs/index.md")], [])
+    open_graph(browser, tmp_path / "none.html", none_linked)
+    summary = browser.find_element(By.ID, "summary").text
+    assert summary == "1 page, 0 linked pairs, 0 orphans, 0 missing pages"
     assert severe_logs(browser) == []
 
 

@@ -611,9 +611,16 @@
       if (node[3] & ORPHAN) orphans++;
     }
     const pages = count - missing;
-    document.getElementById("summary").textContent =
-      pages + " pages, " + edgeCount + " linked pairs, " + orphans + " orphans, " +
-      missing + " missing pages";
+    document.getElementById("summary").textContent = [
+      counted(pages, "page", "pages"),
+      counted(edgeCount, "linked pair", "linked pairs"),
+      counted(orphans, "orphan", "orphans"),
+      counted(missing, "missing page", "missing pages"),
+    ].join(", ");
+  }
+
+  function counted(number, singular, plural) {
+    return number + " " + (number === 1 ? singular : plural);
   }
 
   initialLayout();
