@@ -32,8 +32,10 @@ celery = pytest.importorskip("celery")
 redis = pytest.importorskip("redis")
 from celery.exceptions import TimeLimitExceeded  # noqa: E402  (after the skip)
 
-#: One database per xdist worker (up to four), because each test flushes its
-#: database and tests of this module run on several workers at once.
+#: One database per xdist worker (up to four): a worker with a short
+#: visibility timeout restores the unacknowledged messages of every worker on
+#: its database. Queue and key names are new in each test, so nothing is
+#: flushed and another test run on the same Redis leaves them alone.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
 REDIS_DB = 9 + int(_WORKER or 0) % 4  # 9 to 12; the queue tests use 13.
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
@@ -54,9 +56,7 @@ def _reachable(port: int) -> bool:
 def redis_client() -> Iterator[Any]:
     skip_unless(_reachable(6379), "Redis is not running on 127.0.0.1:6379")
     client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
     yield client
-    client.flushdb()
     client.close()
 
 
@@ -408,16 +408,17 @@ def test_soft_limit_needs_time_before_hard(
     app, module = _import_app(tmp_path, "limits", source)
     configure_app(app, REDIS_URL, REDIS_URL)
     queue = f"q{uuid.uuid4().hex[:8]}"
+    mark = f"mark-{queue}"
     app.conf.task_default_queue = queue
     worker = _child_worker(tmp_path, module, REDIS_URL, queue)
     try:
         started = time.monotonic()
         # send_task, because Celery 5.7's apply_async itself rejects a task
         # whose soft limit is above its hard limit (tested below).
-        result = app.send_task(f"{module}.sleeper", args=("mark",))
+        result = app.send_task(f"{module}.sleeper", args=(mark,))
         if killed_after is None:
             assert result.get(timeout=10) == "cleaned up"
-            assert redis_client.get("mark") == b"cleaned up"
+            assert redis_client.get(mark) == b"cleaned up"
             return
         with pytest.raises(TimeLimitExceeded):
             result.get(timeout=10)
@@ -426,7 +427,7 @@ def test_soft_limit_needs_time_before_hard(
         worker.stop()
     # The prefork pool starts the hard timer only when the soft limit fires,
     # for the remaining hard - soft seconds, so the process is killed at once.
-    assert redis_client.get("mark") is None
+    assert redis_client.get(mark) is None
     assert elapsed >= killed_after - 0.1
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import socket
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +25,10 @@ from celery.contrib.testing.worker import start_worker  # noqa: E402 - after imp
 
 #: A Redis database no other test of the queue checks uses.
 REDIS_URL = "redis://127.0.0.1:6379/13"
+#: Queue names of this process alone, so two test runs on one Redis never
+#: see each other's messages.
+OWN = f"own-{uuid.uuid4().hex[:8]}"
+ROUTED = f"routed-{uuid.uuid4().hex[:8]}"
 
 
 def _redis_running() -> bool:
@@ -38,18 +43,18 @@ def _redis_running() -> bool:
 def clean_redis() -> Iterator[redis.Redis]:
     skip_unless(_redis_running(), "Redis is not running on 127.0.0.1:6379")
     client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
+    client.delete(OWN, ROUTED)
     yield client
-    client.flushdb()
+    client.delete(OWN, ROUTED)
     client.close()
 
 
 @functools.cache
 def _app() -> celery.Celery:
     app = celery.Celery("precedence", broker=REDIS_URL, backend=REDIS_URL)
-    app.conf.task_queues = [kombu.Queue("own"), kombu.Queue("routed")]
+    app.conf.task_queues = [kombu.Queue(OWN), kombu.Queue(ROUTED)]
 
-    @app.task(name="precedence.delivered_by", queue="own", bind=True)
+    @app.task(name="precedence.delivered_by", queue=OWN, bind=True)
     def delivered_by(self: celery.Task) -> str:
         return str(self.request.delivery_info.get("routing_key"))
 
@@ -58,8 +63,8 @@ def _app() -> celery.Celery:
         return str(self.request.delivery_info.get("routing_key"))
 
     app.conf.task_routes = {
-        "precedence.delivered_by": {"queue": "routed"},
-        "precedence.routed_only": {"queue": "routed"},
+        "precedence.delivered_by": {"queue": ROUTED},
+        "precedence.routed_only": {"queue": ROUTED},
     }
     return app
 
@@ -67,8 +72,8 @@ def _app() -> celery.Celery:
 def test_message_waits_in_the_task_queue(clean_redis: redis.Redis) -> None:
     app = _app()
     app.tasks["precedence.delivered_by"].delay()
-    assert clean_redis.llen("own") == 1
-    assert clean_redis.llen("routed") == 0
+    assert clean_redis.llen(OWN) == 1
+    assert clean_redis.llen(ROUTED) == 0
 
 
 def test_worker_receives_from_task_queue(clean_redis: redis.Redis) -> None:
@@ -78,9 +83,9 @@ def test_worker_receives_from_task_queue(clean_redis: redis.Redis) -> None:
         routed = app.tasks["precedence.routed_only"].delay().get(timeout=20)
         explicit = (
             app.tasks["precedence.delivered_by"]
-            .apply_async(queue="routed")
+            .apply_async(queue=ROUTED)
             .get(timeout=20)
         )
-    assert routed == "routed"
-    assert explicit == "routed"
-    assert own == ("own" if DECORATOR_BEATS_ROUTES else "routed")
+    assert routed == ROUTED
+    assert explicit == ROUTED
+    assert own == (OWN if DECORATOR_BEATS_ROUTES else ROUTED)
