@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from crucible_checks.cache import KEY_FILE_VARIABLE, read_cache_file, write_cache_bytes
 from crucible_checks.cli import main
 
 pytest_plugins = ["pytester"]
@@ -29,6 +32,30 @@ def skip_unless(available: bool, reason: str) -> None:
 
 
 PLUGINS = Path(__file__).parent / "plugins"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def signing_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the key that signs cache files in a temporary folder, out of the
+    user's own cache folder; child processes inherit it."""
+    path = tmp_path_factory.getbasetemp() / "cache-key"
+    previous = os.environ.get(KEY_FILE_VARIABLE)
+    os.environ[KEY_FILE_VARIABLE] = str(path)
+    yield path
+    if previous is None:
+        del os.environ[KEY_FILE_VARIABLE]
+    else:
+        os.environ[KEY_FILE_VARIABLE] = previous
+
+
+def load_json_cache(path: Path) -> Any:
+    """Return what a signed JSON file of the cache folder stores."""
+    return json.loads(bytes(read_cache_file(path)))
+
+
+def store_json_cache(path: Path, value: object) -> None:
+    """Replace a JSON file of the cache folder with ``value``, signed."""
+    write_cache_bytes(path, json.dumps(value).encode())
 
 
 @dataclass(frozen=True)

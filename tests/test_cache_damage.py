@@ -6,6 +6,7 @@ cache reports, and exits with status 1 for its findings, never with an error.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -20,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from crucible_checks.cache import KEY_FILE_VARIABLE, read_cache_file
 from crucible_checks.cli import main
 from crucible_checks.plugin_entries import PluginEntry, plugin_entries
+from tests.conftest import load_json_cache, store_json_cache
 
 CACHE = ".crucible_checks_cache"
 SELECT = "DOC,CEL,CC"
@@ -196,6 +199,62 @@ def test_fifo_in_place_of_cache_files(
     assert run_here(root) == expected
 
 
+class _Marker:
+    """Unpickled, it creates the file at ``path``: the proof a run loaded it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.touch, (self.path,))
+
+
+@pytest.mark.parametrize("signed", ["unsigned", "forged signature"])
+def test_cache_file_from_elsewhere_never_unpickled(
+    tmp_path: Path, warm_project: Path, expected: object, signed: str
+) -> None:
+    root = copy_project(warm_project, tmp_path / "project")
+    marker = tmp_path / "unpickled"
+    planted = pickle.dumps((_Marker(marker), 1, 2, 3))
+    if signed == "forged signature":
+        planted = b"crucible-checks cache 1\n" + planted + bytes(32)
+    for pattern in CACHE_FILES:
+        for path in cache_files(root, pattern):
+            path.write_bytes(planted)
+    edit_project(root)
+    assert run_here(root) == expected
+    assert not marker.exists()
+
+
+def test_cache_of_another_key_counts_as_empty(
+    tmp_path: Path,
+    warm_project: Path,
+    expected: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = copy_project(warm_project, tmp_path / "project")
+    monkeypatch.setenv(KEY_FILE_VARIABLE, str(tmp_path / "another-key"))
+    edit_project(root)
+    # A child process, since this one keeps the key it read first.
+    status, findings, _stderr = run_cli(root)
+    assert (status, findings) == expected
+    assert (tmp_path / "another-key").stat().st_size == 32
+
+
+def test_cache_folder_link_not_written_through(
+    tmp_path: Path, warm_project: Path, expected: object
+) -> None:
+    root = copy_project(warm_project, tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(root / CACHE)
+    (root / CACHE).symlink_to(elsewhere)
+    edit_project(root)
+    assert run_here(root) == expected
+    assert run_here(root) == expected
+    assert list(elsewhere.iterdir()) == []
+
+
 #: A pickle frame header that claims 2**64 - 1 bytes: `pickle.loads` raises
 #: OverflowError for it, as for some other junk and bit flips.
 OVERFLOWING_PICKLE = b"\x80\x05\x95" + b"\xff" * 8
@@ -261,17 +320,19 @@ def load_every_cache_file(folder: Path) -> None:
     for path in sorted(folder.iterdir()):
         if path.name.endswith(".tmp") or path.suffix not in (".pickle", ".json"):
             continue
+        # Raises unless the file is whole: its signature covers every byte.
+        payload = read_cache_file(path)
         if path.suffix == ".json":
-            json.loads(path.read_bytes())
+            json.loads(bytes(payload))
             continue
-        with path.open("rb") as file:
-            unpickler = pickle.Unpickler(file)
-            unpickler.load()
-            # The pages file contains a header, then chunks that end with None.
-            if path.name == "docs-summary-pages.pickle":
-                while unpickler.load() is not None:
-                    pass
-            assert file.read() == b"", path.name
+        file = io.BytesIO(payload)
+        unpickler = pickle.Unpickler(file)
+        unpickler.load()
+        # The pages file contains a header, then chunks that end with None.
+        if path.name == "docs-summary-pages.pickle":
+            while unpickler.load() is not None:
+                pass
+        assert file.read() == b"", path.name
 
 
 def test_parallel_runs_share_cache_folder(tmp_path: Path) -> None:
@@ -344,10 +405,10 @@ def test_no_cache_run_ignores_stored_entry_points(tmp_path: Path) -> None:
     run_here(root)
     expected = run_here(root, "--no-cache")
     stored_file = root / CACHE / "entry-points.json"
-    stored = json.loads(stored_file.read_text())
+    stored = load_json_cache(stored_file)
     # The entry points of an older install, stored under a key that matches.
     stored["entries"] = [["core", "crucible_checks.core_plugin", None]]
-    stored_file.write_text(json.dumps(stored))
+    store_json_cache(stored_file, stored)
     assert run_here(root, "--no-cache") == expected
 
 

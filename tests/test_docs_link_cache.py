@@ -6,6 +6,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
+from crucible_checks.cache import read_cache_file
 from crucible_checks.docs.link_cache import CACHE_FILE
 from tests.conftest import Outcome
 
@@ -32,7 +33,7 @@ def findings(cli: Cli, root: Path) -> list[str]:
 
 
 def stored(root: Path) -> tuple[object, ...]:
-    data = (root / ".crucible_checks_cache" / CACHE_FILE).read_bytes()
+    data = read_cache_file(root / ".crucible_checks_cache" / CACHE_FILE)
     loaded: tuple[object, ...] = pickle.loads(data)
     return loaded
 

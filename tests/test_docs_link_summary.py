@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from crucible_checks.cache import read_cache_file
 from crucible_checks.docs.link_summary import (
     PAGES_FILE,
     SNAPSHOT_FILE,
@@ -238,7 +239,7 @@ def test_warm_run_keeps_page_cache(tmp_path: Path, cli: Cli) -> None:
     def cached_pages() -> set[str]:
         shards = (root / ".crucible_checks_cache").glob("docs-pages.*.pickle")
         return {
-            path for shard in shards for path in pickle.loads(shard.read_bytes())[1]
+            path for shard in shards for path in pickle.loads(read_cache_file(shard))[1]
         }
 
     before = cached_pages()

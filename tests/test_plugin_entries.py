@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crucible_checks.plugin_entries import CACHE_FILE, PluginEntry, plugin_entries
-from tests.conftest import Outcome
+from tests.conftest import Outcome, load_json_cache, store_json_cache
 
 Cli = Callable[..., Outcome]
 
@@ -21,9 +20,9 @@ GROUP = "crucible_checks"
 def test_entries_stored_and_read_back(tmp_path: Path) -> None:
     found = plugin_entries(GROUP, tmp_path)
     assert PluginEntry("docs", "crucible_checks.docs.plugin") in found
-    stored = json.loads((tmp_path / CACHE_FILE).read_text())
+    stored = load_json_cache(tmp_path / CACHE_FILE)
     stored["entries"] = [["only", "json", None]]
-    (tmp_path / CACHE_FILE).write_text(json.dumps(stored))
+    store_json_cache(tmp_path / CACHE_FILE, stored)
     assert plugin_entries(GROUP, tmp_path) == [PluginEntry("only", "json")]
 
 
@@ -36,9 +35,9 @@ def test_entries_rescan_after_path_change(
     cache = tmp_path / "cache"
     cache.mkdir()
     plugin_entries(GROUP, cache)
-    stored = json.loads((cache / CACHE_FILE).read_text())
+    stored = load_json_cache(cache / CACHE_FILE)
     stored["entries"] = []
-    (cache / CACHE_FILE).write_text(json.dumps(stored))
+    store_json_cache(cache / CACHE_FILE, stored)
     assert plugin_entries(GROUP, cache) == []
     # Installing a package creates a folder, which moves the folder's time on.
     later = site.stat().st_mtime_ns + 10**9
@@ -66,8 +65,8 @@ def test_no_cache_run_scans_entry_points(tmp_path: Path, cli: Cli) -> None:
     for _ in range(2):
         assert cli("run", str(tmp_path)).status == 0
     stored_file = tmp_path / ".crucible_checks_cache" / CACHE_FILE
-    stored = json.loads(stored_file.read_text())
+    stored = load_json_cache(stored_file)
     stored["entries"] = [["core", "crucible_checks.core_plugin", None]]
-    stored_file.write_text(json.dumps(stored))
+    store_json_cache(stored_file, stored)
     assert cli("run", str(tmp_path), "--select", "DOC001").status == 2
     assert cli("run", str(tmp_path), "--select", "DOC001", "--no-cache").status == 0

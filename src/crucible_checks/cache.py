@@ -4,22 +4,29 @@ An entry is found by path, size and modification time. When those changed, the
 file is read again, and a content hash that still matches reuses the entry.
 Each family stores its entries in one file that is replaced atomically. So two
 runs that share the folder never see half a file, and the last one to finish wins.
+
+Every file of the cache folder is signed with a key kept outside the project,
+in the user's cache folder, and a file whose signature does not match is never
+unpickled. A cache folder that came with a cloned repository, written by
+someone else, therefore counts as empty: unpickling it could run any code.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
+import hmac
 import os
 import pickle
 import stat
 import zlib
-from collections.abc import Container
+from collections.abc import Callable, Container
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
-from crucible_checks.atomic import write_atomic_with
+from crucible_checks.atomic import write_atomic, write_atomic_with
 from crucible_checks.files import SourceFile
 
 _README = "Cache of crucible-checks; safe to delete.\n"
@@ -65,10 +72,107 @@ def open_cache_file(path: Path) -> BinaryIO:
         raise
 
 
-def read_cache_file(path: Path) -> bytes:
-    """Return the content of a file of the cache folder; see `open_cache_file`."""
+#: The first bytes of every cache file; the signature is the last bytes.
+_MAGIC = b"crucible-checks cache 1\n"
+_SIGNATURE_SIZE = 32
+_KEY_SIZE = 32
+#: Where the signing key lives, in place of the user's cache folder.
+KEY_FILE_VARIABLE = "CRUCIBLE_CHECKS_KEY_FILE"
+
+
+def read_cache_file(path: Path) -> memoryview:
+    """Return what a cache file stores, or raise ValueError when its
+    signature does not match the key of this user; see `open_cache_file`."""
     with open_cache_file(path) as file:
-        return file.read()
+        data = file.read()
+    if len(data) < len(_MAGIC) + _SIGNATURE_SIZE or not data.startswith(_MAGIC):
+        raise ValueError(f"{path}: not a cache file of crucible-checks")
+    payload = memoryview(data)[len(_MAGIC) : -_SIGNATURE_SIZE]
+    if not hmac.compare_digest(_sign(payload), data[-_SIGNATURE_SIZE:]):
+        raise ValueError(f"{path}: written with another key")
+    return payload
+
+
+def write_cache_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace a cache file atomically with what ``write`` writes, signed.
+
+    A lost cache file is rebuilt by the next run, so the write needs no fsync.
+    """
+    signature = _signer()
+
+    def signed(file: BinaryIO) -> None:
+        file.write(_MAGIC)
+        write(cast(BinaryIO, _SigningWriter(file, signature)))
+        file.write(signature.digest())
+
+    write_atomic_with(path, signed, durable=False)
+
+
+def write_cache_bytes(path: Path, data: bytes) -> None:
+    """Replace a cache file with ``data``, signed; see `write_cache_file`."""
+    write_cache_file(path, lambda file: file.write(data))
+
+
+class _SigningWriter:
+    """A file that signs what passes through it on its way to ``file``."""
+
+    def __init__(self, file: BinaryIO, signature: hashlib.blake2b) -> None:
+        self.file = file
+        self.signature = signature
+
+    def write(self, data: bytes) -> int:
+        self.signature.update(data)
+        return self.file.write(data)
+
+
+def _sign(payload: memoryview) -> bytes:
+    signature = _signer()
+    signature.update(payload)
+    return signature.digest()
+
+
+def _signer() -> hashlib.blake2b:
+    return hashlib.blake2b(key=_signing_key(), digest_size=_SIGNATURE_SIZE)
+
+
+@functools.cache
+def _signing_key() -> bytes:
+    """Return this user's signing key, creating it on first use.
+
+    Without a place to keep it, the key lives for this process only: caches
+    written by other runs then count as empty, and the run is only slower.
+    """
+    try:
+        path = _key_path()
+    except RuntimeError:  # No home folder to keep it in.
+        return os.urandom(_KEY_SIZE)
+    key = _read_key(path)
+    if key is not None:
+        return key
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(path, os.urandom(_KEY_SIZE))
+        path.chmod(0o600)
+    except OSError:
+        return os.urandom(_KEY_SIZE)
+    # Two first runs at once each write a key; both keep the one that won.
+    return _read_key(path) or os.urandom(_KEY_SIZE)
+
+
+def _key_path() -> Path:
+    explicit = os.environ.get(KEY_FILE_VARIABLE)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "crucible-checks" / "cache-key"
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        key = path.read_bytes()
+    except (OSError, RuntimeError):
+        return None
+    return key if len(key) == _KEY_SIZE else None
 
 
 #: Entries are split over this many files, so a run that changed a few files
@@ -150,11 +254,9 @@ class FileCache:
                 # Pickled straight into the file: a shard of a 50k-page vault
                 # is megabytes, which need not be built in memory first.
                 stored = (self.key, self._shards[index] or {})
-                # A cache lost in a crash is rebuilt, so it needs no fsync.
-                write_atomic_with(
+                write_cache_file(
                     self._shard_path(index),
                     partial(pickle.dump, stored, protocol=pickle.HIGHEST_PROTOCOL),
-                    durable=False,
                 )
         except OSError:
             return  # A read-only checkout still runs, only without a cache.
@@ -195,6 +297,9 @@ def prepare_folder(folder: Path) -> None:
 
 
 def _prepare_folder(folder: Path) -> None:
+    if folder.is_symlink():
+        # It may lead out of the project, and nothing is written through it.
+        raise OSError(errno.ELOOP, "cache folder is a symbolic link", str(folder))
     if folder.is_dir():
         return
     folder.mkdir(parents=True, exist_ok=True)

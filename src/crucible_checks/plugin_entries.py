@@ -20,8 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import read_cache_file
+from crucible_checks.cache import read_cache_file, write_cache_bytes
 
 CACHE_FILE = "entry-points.json"
 #: Raise when the stored form changes, so old files are ignored.
@@ -108,7 +107,7 @@ def _entry_point_files(folder: str) -> list[object]:
 
 def _read(path: Path, key: list[object]) -> list[PluginEntry] | None:
     try:
-        stored = json.loads(read_cache_file(path))
+        stored = json.loads(bytes(read_cache_file(path)))
         if stored["key"] != key:
             return None
         return [PluginEntry(*entry) for entry in stored["entries"]]
@@ -122,9 +121,10 @@ def _write(path: Path, key: list[object], entries: list[PluginEntry]) -> None:
         "entries": [[entry.name, entry.module, entry.attribute] for entry in entries],
     }
     try:
-        if not path.parent.is_dir():
-            return  # The first run that stores results creates the folder.
-        # A lost file is rebuilt by the next run, so it needs no fsync.
-        write_atomic(path, json.dumps(stored).encode(), durable=False)
+        if not path.parent.is_dir() or path.parent.is_symlink():
+            # The first run that stores results creates the folder, and
+            # nothing is written through a link that may lead elsewhere.
+            return
+        write_cache_bytes(path, json.dumps(stored).encode())
     except OSError:
         return  # A read-only checkout still runs, only without the cache.

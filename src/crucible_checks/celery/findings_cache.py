@@ -22,8 +22,12 @@ import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder, read_cache_file
+from crucible_checks.cache import (
+    DAMAGED_CACHE_ERRORS,
+    prepare_folder,
+    read_cache_file,
+    write_cache_bytes,
+)
 from crucible_checks.celery.file_facts import index_facts
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.checks import CheckInfo, OptionValue
@@ -112,7 +116,6 @@ def _save(path: Path, key: str, findings: list[Finding]) -> None:
     data = pickle.dumps((key, findings), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         prepare_folder(path.parent)
-        # Findings lost in a crash are computed again, so they need no fsync.
-        write_atomic(path, data, durable=False)
+        write_cache_bytes(path, data)
     except OSError:
         return  # A read-only checkout still runs, only without stored findings.

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crucible_checks.atomic import write_atomic
 from crucible_checks.cache import (
     DAMAGED_CACHE_ERRORS,
     content_hash,
     prepare_folder,
     read_cache_file,
+    write_cache_bytes,
 )
 
 if TYPE_CHECKING:
@@ -105,7 +105,6 @@ def save_index(folder: Path | None, key: str, index: object) -> None:
     data = pickle.dumps((key, index), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         prepare_folder(folder)
-        # A cache lost in a crash is rebuilt, so it needs no fsync.
-        write_atomic(folder / INDEX_FILE, data, durable=False)
+        write_cache_bytes(folder / INDEX_FILE, data)
     except OSError:
         return  # A read-only checkout still runs, only without a cache.

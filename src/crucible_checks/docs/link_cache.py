@@ -17,8 +17,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder, read_cache_file
+from crucible_checks.cache import (
+    DAMAGED_CACHE_ERRORS,
+    prepare_folder,
+    read_cache_file,
+    write_cache_bytes,
+)
 from crucible_checks.docs.resolve import Resolution
 from crucible_checks.docs.settings import DocsSettings
 
@@ -75,8 +79,7 @@ class LinkCache:
         data = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             prepare_folder(self.path.parent)
-            # A lost store is rebuilt by the next run, so it needs no fsync.
-            write_atomic(self.path, data, durable=False)
+            write_cache_bytes(self.path, data)
         except OSError:
             return  # A read-only checkout still runs, only without the store.
         self._saved_sizes = self._sizes()

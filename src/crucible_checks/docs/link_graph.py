@@ -23,8 +23,12 @@ from itertools import compress
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from crucible_checks.atomic import write_atomic
-from crucible_checks.cache import DAMAGED_CACHE_ERRORS, prepare_folder, read_cache_file
+from crucible_checks.cache import (
+    DAMAGED_CACHE_ERRORS,
+    prepare_folder,
+    read_cache_file,
+    write_cache_bytes,
+)
 from crucible_checks.docs import link_cache
 from crucible_checks.docs.pages import RECORD_VERSION
 from crucible_checks.docs.records import Link
@@ -249,7 +253,6 @@ def _save(path: Path, stored: tuple[Any, ...]) -> None:
     data = pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         prepare_folder(path.parent)
-        # A lost snapshot is rebuilt by the next run, so it needs no fsync.
-        write_atomic(path, data, durable=False)
+        write_cache_bytes(path, data)
     except OSError:
         return  # A read-only checkout still runs, only without the snapshot.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import pickle
 from array import array
@@ -34,12 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from crucible_checks.atomic import write_atomic_with
 from crucible_checks.cache import (
     DAMAGED_CACHE_ERRORS,
-    open_cache_file,
     prepare_folder,
     read_cache_file,
+    write_cache_file,
 )
 from crucible_checks.docs.anchors import markdown_fragment_exists, wiki_fragment_exists
 from crucible_checks.docs.link_cache import LinkCache
@@ -496,7 +496,7 @@ def _save_pages(
 
     try:
         prepare_folder(path.parent)
-        write_atomic_with(path, write, durable=False)
+        write_cache_file(path, write)
     except OSError:
         return  # A read-only checkout still runs, only without the file.
 
@@ -512,10 +512,9 @@ def _load_pages(
     """Return the pages stored with the snapshot, or every page read again
     if another run replaced the file since."""
     try:
-        with open_cache_file(path) as file:
-            unpickler = pickle.Unpickler(file)
-            if unpickler.load() == (key, generation):
-                return _read_chunks(unpickler)
+        unpickler = pickle.Unpickler(io.BytesIO(read_cache_file(path)))
+        if unpickler.load() == (key, generation):
+            return _read_chunks(unpickler)
     except DAMAGED_CACHE_ERRORS:
         pass
     except (AttributeError, ImportError, IndexError, KeyError):
@@ -540,7 +539,6 @@ def _write(path: Path, plain: tuple[Any, ...]) -> None:
 
     try:
         prepare_folder(path.parent)
-        # A lost snapshot is rebuilt by the next run, so it needs no fsync.
-        write_atomic_with(path, write, durable=False)
+        write_cache_file(path, write)
     except OSError:
         return  # A read-only checkout still runs, only without the snapshot.
