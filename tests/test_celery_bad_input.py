@@ -93,6 +93,26 @@ def test_undecodable_and_binary_skipped(
     assert outcome.status == 1
 
 
+def test_declared_encoding_read(in_tmp: Path, cli: Callable[..., Outcome]) -> None:
+    _locked_project(in_tmp, cli)
+    latin = TASK.format(name="latin").replace("return value", 'return "caf\xe9"')
+    declared = "# -*- coding: latin-1 -*-\n" + latin.replace(
+        "(value)", "(value, extra)"
+    )
+    (in_tmp / "latin.py").write_bytes(declared.encode("latin-1"))
+    (in_tmp / "blob.py").write_text("# coding: klingon\n" + TASK.format(name="blob"))
+    outcome = cli("run", ".", "--select", "CEL002,CC002", "--no-cache")
+    assert outcome.out.splitlines() == [
+        "blob.py:1:1: CC002 file skipped: unknown encoding 'klingon' declared; "
+        "declare utf-8 or a codec Python knows",
+        "latin.py:6:1: CEL002 task 'latin.latin': parameter 'extra' added (value) "
+        "-> (value, extra) breaks BACKWARD compatibility: old messages lack the "
+        "argument; old workers reject the new one; give the parameter a default, "
+        "deploy the workers, then update the producers",
+        "Found 2 findings (2 errors).",
+    ]
+
+
 @pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() == 0,
     reason="root reads files whatever their permissions",

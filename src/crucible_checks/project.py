@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,13 +87,24 @@ class Project:
             return None
 
     def decode(self, file: SourceFile, data: bytes) -> str | None:
-        """Decode UTF-8 (a byte-order mark stays as U+FEFF), or record why not."""
+        """Decode UTF-8 (a byte-order mark stays as U+FEFF), or the encoding a
+        Python file declares on its first two lines; or record why not."""
         if b"\0" in data[:8192]:
             self._problem(file, "binary file (contains NUL bytes); exclude it")
             return None
+        encoding = "utf-8"
+        if file.relative.endswith(_PYTHON_SUFFIXES):
+            declared = _declared_encoding(data)
+            if declared is None:
+                self._problem(file, _unknown_encoding(data))
+                return None
+            encoding = declared
         try:
-            return data.decode("utf-8")
+            return data.decode(encoding)
         except UnicodeDecodeError as error:
+            if encoding != "utf-8":
+                self._problem(file, f"invalid {encoding} at byte {error.start}")
+                return None
             line = data.count(b"\n", 0, error.start) + 1
             self._problem(
                 file,
@@ -155,3 +168,31 @@ def _relative(root: Path, path: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+_PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+#: A Python encoding declaration (PEP 263), on one of the first two lines.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """Return the codec a Python file's first two lines name, "utf-8" when
+    they name none, or None when the name is not a known codec."""
+    head = data[:512]
+    if b"coding" not in head:
+        return "utf-8"
+    first_two = b"\n".join(head.split(b"\n", 2)[:2])
+    match = _CODING.search(first_two)
+    if match is None:
+        return "utf-8"
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _unknown_encoding(data: bytes) -> str:
+    first_two = b"\n".join(data[:512].split(b"\n", 2)[:2])
+    match = _CODING.search(first_two)
+    name = match.group(1).decode("ascii", "replace") if match else "?"
+    return f"unknown encoding {name!r} declared; declare utf-8 or a codec Python knows"
