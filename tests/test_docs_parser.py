@@ -113,6 +113,50 @@ def test_invalid_front_matter_is_recorded() -> None:
     assert [link.target for link in record.links] == ["A"]
 
 
+def test_invalid_front_matter_sets_no_field() -> None:
+    record = parse_page("---\norphan: true\nslug: s\naliases: [a, [b]]\n---\n")
+    assert record.front_matter_error == "'aliases' item 2 must be a string, not a list"
+    assert (record.front_matter_error_line, record.front_matter_error_column) == (4, 1)
+    assert record.aliases == ()
+    assert record.slug is None
+    assert not record.orphan
+
+
+def test_front_matter_error_column_in_characters() -> None:
+    record = parse_page('\ufeff---\nnäme: "é\n---\n')
+    assert record.front_matter_error == (
+        "YAML error: found unexpected end of stream while scanning a quoted scalar"
+    )
+    assert (record.front_matter_error_line, record.front_matter_error_column) == (2, 7)
+
+
+def test_front_matter_control_character() -> None:
+    record = parse_page('---\na: b\nc: "\x01"\n---\n')
+    # libyaml says "control characters", the pure-Python loader "special".
+    error = record.front_matter_error or ""
+    assert error.startswith("YAML error: unacceptable character #x0001: ")
+    assert (record.front_matter_error_line, record.front_matter_error_column) == (3, 5)
+
+
+def test_front_matter_anchor_copies_rejected() -> None:
+    copies = ", ".join(["*n"] * 20)
+    record = parse_page(f"---\nn: &n {'x' * 20}\naliases: [{copies}]\n---\n")
+    assert record.front_matter_error == (
+        "'aliases' repeats YAML anchors (*name) into more text than the front "
+        "matter contains; write each name once"
+    )
+    assert record.aliases == ()
+
+
+def test_front_matter_scalar_names() -> None:
+    record = parse_page("---\naliases: 404\nslug: /a/b/\norphan: yes\n---\n")
+    assert record.front_matter_error is None
+    assert (record.front_matter_error_line, record.front_matter_error_column) == (0, 0)
+    assert record.aliases == ("404",)
+    assert record.slug == "a/b"
+    assert record.orphan
+
+
 def test_unclosed_and_multiline_brackets() -> None:
     assert parse_page("[[no close\n[[across\nlines]]\n").links == ()
     (link,) = parse_page("[[[x]]]\n").links

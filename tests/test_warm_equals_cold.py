@@ -172,7 +172,7 @@ link_specs = st.builds(
 front_matter_lines = st.sampled_from(
     [f"slug: {slug}" for slug in SLUGS]
     + [f"aliases: [{alias}]" for alias in ALIASES]
-    + ["orphan: true", "aliases: [unclosed"]
+    + ["orphan: true", "aliases: [unclosed", "aliases: [[nested]]"]
 )
 page_specs = st.builds(
     PageSpec,

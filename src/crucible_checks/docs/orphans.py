@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs import rules
+from crucible_checks.docs.front_matter_check import front_matter_errors
 from crucible_checks.docs.link_summary import link_summary_of
 from crucible_checks.docs.vault import Page, Vault, orphan_exempt
 from crucible_checks.findings import Finding
@@ -27,19 +28,32 @@ class OrphanPage:
     ) -> Iterable[Finding]:
         summary = link_summary_of(project)
         linked = summary.linked_pages()
-        for path in sorted(summary.vault.pages):
-            if path in linked or path in summary.exempt:
-                continue
-            if project.is_target(path):
-                yield Finding(
-                    path=path,
-                    line=1,
-                    column=1,
-                    code=self.info.code,
-                    message=(
-                        "orphan page: no other page links to it; link it from a "
-                        "page, or add 'orphan: true' to its front matter"
-                    ),
-                    severity=self.info.severity,
-                    subject=path,
-                )
+        orphans = {
+            path
+            for path in summary.vault.pages
+            if path not in linked
+            and path not in summary.exempt
+            and project.is_target(path)
+        }
+        # Invalid front matter is not read, so its 'orphan: true', if any,
+        # exempts nothing, and the message must not ask to add one.
+        invalid = front_matter_errors(
+            project, [file for file in project.files if file.relative in orphans]
+        )
+        for path in sorted(orphans):
+            if path in invalid:
+                advice = "or fix its invalid front matter (DOC006)"
+            else:
+                advice = "or add 'orphan: true' to its front matter"
+            yield Finding(
+                path=path,
+                line=1,
+                column=1,
+                code=self.info.code,
+                message=(
+                    "orphan page: no other page links to it; link it from a "
+                    f"page, {advice}"
+                ),
+                severity=self.info.severity,
+                subject=path,
+            )

@@ -15,7 +15,7 @@ from crucible_checks.project import MAX_FILE_SIZE, Project
 
 CACHE_NAMESPACE = "docs-pages"
 #: Raise when `PageRecord` or the parser changes, so old cache entries are dropped.
-RECORD_VERSION = 7
+RECORD_VERSION = 8
 #: Pages a worker reads before sending their records back.
 _WORKER_CHUNK = 200
 

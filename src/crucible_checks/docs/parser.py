@@ -84,10 +84,16 @@ class _PageBuilder:
         self.block_ids: set[str] = set()
         self.links: list[Link] = []
         self.front_matter = FrontMatter()
+        #: 0-based page line of the front matter's first line of YAML.
+        self.front_matter_line = 0
         self.has_markers = False
 
     def record(self) -> PageRecord:
         matter = self.front_matter
+        line = column = 0
+        if matter.error is not None:
+            line = self.front_matter_line + matter.error_line + 1
+            column = matter.error_column + 1
         return PageRecord(
             title=self.title,
             headings=tuple(self.headings),
@@ -99,6 +105,8 @@ class _PageBuilder:
             orphan=matter.orphan,
             front_matter_error=matter.error,
             has_markers=self.has_markers,
+            front_matter_error_line=line,
+            front_matter_error_column=column,
         )
 
     def drop_links_in(self, spans: Sequence[tuple[int, int]]) -> None:
@@ -125,8 +133,9 @@ class _PageBuilder:
                 heading_level = int(token.tag[1:])
             elif kind == "html_block":
                 self.add_html_anchors(token.content)
-            elif kind == "front_matter":
+            elif kind == "front_matter" and token.map is not None:
                 self.front_matter = read_front_matter(token.content)
+                self.front_matter_line = token.map[0] + 1
 
     def add_heading(self, level: int, token: Token) -> None:
         assert token.map is not None

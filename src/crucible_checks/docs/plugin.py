@@ -44,6 +44,10 @@ def crucible_checks_checks() -> list[Check]:
         DeferredCheck(rules.AMBIGUOUS_PAGE, f"{_LINK_CHECKS}:AmbiguousPage"),
         DeferredCheck(rules.ORPHAN_PAGE, "crucible_checks.docs.orphans:OrphanPage"),
         DeferredCheck(
+            rules.INVALID_FRONT_MATTER,
+            "crucible_checks.docs.front_matter_check:InvalidFrontMatter",
+        ),
+        DeferredCheck(
             rules.STALE_BACKLINKS,
             "crucible_checks.docs.backlinks_check:StaleBacklinks",
         ),

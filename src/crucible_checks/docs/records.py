@@ -20,9 +20,11 @@ Public API for other docs modules:
 - `PageRecord`: the page's title (first H1, else the file name), headings,
   ``anchors`` (heading anchors, ``{#custom-id}`` and HTML ``id``/``name``
   values), ``block_ids`` (``^id`` at the end of a block), links and the front
-  matter fields the resolver reads (``aliases``, ``slug``, ``orphan``), and
-  ``has_markers``: whether the text contains ``crucible-checks:``, which every
-  generated section marker does, so a vault without it has no section to check.
+  matter fields the resolver reads (``aliases``, ``slug``, ``orphan``), or,
+  when the front matter is invalid, none of them and ``front_matter_error``
+  with its position. ``has_markers`` is whether the text contains
+  ``crucible-checks:``, which every generated section marker does, so a vault
+  without it has no section to check.
 """
 
 from __future__ import annotations
@@ -85,6 +87,9 @@ class PageRecord(NamedTuple):
     orphan: bool = False
     front_matter_error: str | None = None
     has_markers: bool = False
+    #: 1-based line and column of ``front_matter_error`` in the page, else 0.
+    front_matter_error_line: int = 0
+    front_matter_error_column: int = 0
 
     def to_plain(self) -> tuple[Any, ...]:
         """Return the record as nested plain tuples, which unpickle fast."""

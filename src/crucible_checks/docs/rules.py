@@ -94,6 +94,29 @@ ORPHAN_PAGE = CheckInfo(
     scope=Scope.PROJECT,
 )
 
+INVALID_FRONT_MATTER = CheckInfo(
+    code="DOC006",
+    name="invalid-front-matter",
+    family=FAMILY,
+    summary="A page's YAML front matter is invalid, so none of its fields is read.",
+    explanation=(
+        "Front matter is invalid when it is not valid YAML, is not a mapping of "
+        "field names to values, or has a field the docs checks read with the wrong "
+        "type. `aliases` must be a string or a list of strings, `slug` and "
+        "`permalink` a string, and `orphan` true or false. Such a page is checked "
+        "as if it had no front matter: its links and headings are read, but its "
+        "aliases, slug and orphan fields are not. Links through its aliases are "
+        "then dead, and an `orphan: true` does not exempt it. The finding is at the "
+        "YAML error, or at the field with the wrong type. A field that repeats "
+        "YAML anchors (`*name`) into more text than the front matter contains "
+        "is rejected too, because the copies would cost memory out of proportion "
+        "to the page."
+    ),
+    bad_example='---\naliases: [Setup Guide]\ntitle: "Setup\n---',
+    good_example='---\naliases: [Setup Guide]\ntitle: "Setup"\n---',
+    scope=Scope.FILE,
+)
+
 SECTION_MODE = "section"
 JSON_MODE = "json"
 #: Page names shorter than this are not looked for as unlinked mentions.
