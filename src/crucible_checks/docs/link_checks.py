@@ -117,6 +117,9 @@ class DeadWikiLink:
         return Finding(**{**finding.__dict__, "fix": fix})
 
 
+_UNSPELLABLE = frozenset("#|[]")
+
+
 def _suggest(vault: Vault, targets: Iterable[str]) -> None:
     """Store in the link cache the page names nearest each target without them.
 
@@ -132,6 +135,9 @@ def _suggest(vault: Vault, targets: Iterable[str]) -> None:
         names += [
             alias for page in vault.pages.values() for alias in page.record.aliases
         ]
+    # A name with one of these characters cannot be written as a wiki link
+    # (``#`` starts a heading, ``|`` the shown text), so it is never suggested.
+    names = [name for name in names if not _UNSPELLABLE.intersection(name)]
     suggester = NameSuggester(names, name_key(vault.settings))
     for target in new:
         stored[target] = tuple(suggester.suggest(target))
