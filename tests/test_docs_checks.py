@@ -169,19 +169,6 @@ def test_unspellable_name_not_suggested(tmp_path: Path, cli: Cli) -> None:
     ]
 
 
-def test_unspellable_name_not_suggested(tmp_path: Path, cli: Cli) -> None:
-    root = write_vault(
-        tmp_path,
-        {"index.md": "[[hash#x]] [[hash]]\n", "hash#x.md": "x\n", "hashes.md": "x\n"},
-    )
-    assert findings(cli, root, "--select", "DOC001") == [
-        "docs/index.md:1:1: DOC001 dead wiki link [[hash#x]]: no page 'hash'; "
-        "did you mean [[hashes]]?",
-        "docs/index.md:1:12: DOC001 dead wiki link [[hash]]: no page 'hash'; "
-        "did you mean [[hashes]]?",
-    ]
-
-
 def test_orphans(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(
         tmp_path,
