@@ -110,3 +110,94 @@ def test_fix_follows_git_rename(tmp_path: Path, cli: Cli) -> None:
     assert outcome.status == 0, outcome.out
     text = (root / "docs/index.md").read_text()
     assert text == "See [[install|Setup]] and [it](install.md#a).\n"
+
+
+def _write_unreadable_linker(tmp_path: Path) -> Path:
+    root = write_vault(
+        tmp_path,
+        {"index.md": "[[crlf]] [[badlinker]]\n", "crlf.md": "# Sec\n\n[[index]]\n"},
+    )
+    (root / "docs/badlinker.md").write_bytes(b"[[crlf#sec]] [crlf](crlf.md#sec) \xff\n")
+    return root
+
+
+_UNREADABLE_REASON = (
+    "  docs/badlinker.md: invalid UTF-8 at byte 33 (line 1); save it as UTF-8\n"
+)
+
+
+def test_mv_rejects_unreadable_linking_page(tmp_path: Path, cli: Cli) -> None:
+    root = _write_unreadable_linker(tmp_path)
+    before = {path: path.read_bytes() for path in (root / "docs").iterdir()}
+    outcome = cli(
+        "--config",
+        str(root / "pyproject.toml"),
+        "docs",
+        "mv",
+        str(root / "docs/crlf.md"),
+        str(root / "docs/new name.md"),
+    )
+    assert outcome.status == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        "crucible-checks: error: docs mv: nothing was changed, because these "
+        "pages cannot be read and may link to docs/crlf.md:\n"
+        + _UNREADABLE_REASON
+        + "Fix them, or pass --skip-unreadable to move anyway and check their "
+        "links by hand.\n"
+    )
+    after = {path: path.read_bytes() for path in (root / "docs").iterdir()}
+    assert after == before
+
+
+def test_mv_skip_unreadable_warns(tmp_path: Path, cli: Cli) -> None:
+    root = _write_unreadable_linker(tmp_path)
+    outcome = cli(
+        "--config",
+        str(root / "pyproject.toml"),
+        "docs",
+        "mv",
+        "--skip-unreadable",
+        str(root / "docs/crlf.md"),
+        str(root / "docs/new name.md"),
+    )
+    assert outcome.status == 0
+    assert outcome.out == (
+        "docs/index.md: new name\n"
+        "moved docs/crlf.md to docs/new name.md; 1 link rewritten in 1 file\n"
+    )
+    assert outcome.err == (
+        "warning: docs mv: links in these pages were not rewritten, because "
+        "they cannot be read; fix any link to docs/crlf.md by hand:\n"
+        + _UNREADABLE_REASON
+    )
+    assert (root / "docs/index.md").read_text() == "[[new name]] [[badlinker]]\n"
+    assert (root / "docs/badlinker.md").read_bytes() == (
+        b"[[crlf#sec]] [crlf](crlf.md#sec) \xff\n"
+    )
+    assert (root / "docs/new name.md").exists()
+    assert not (root / "docs/crlf.md").exists()
+
+
+def test_mv_dry_run_counts_plural(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(
+        tmp_path, {"index.md": "[[a]] [a](a.md)\n", "b.md": "[[a]]\n", "a.md": ""}
+    )
+    outcome = cli(
+        "--config",
+        str(root / "pyproject.toml"),
+        "docs",
+        "mv",
+        "--dry-run",
+        str(root / "docs/a.md"),
+        str(root / "docs/c.md"),
+    )
+    assert outcome.status == 0
+    assert outcome.out == (
+        "docs/b.md: c\n"
+        "docs/index.md: c\n"
+        "docs/index.md: c.md\n"
+        "would move docs/a.md to docs/c.md; 3 links rewritten in 2 files\n"
+    )
+    assert outcome.err == ""
+    assert (root / "docs/a.md").exists()

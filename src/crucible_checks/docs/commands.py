@@ -8,16 +8,18 @@ An action is an object with ``name``, ``help``, ``add_arguments(parser)`` and
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Protocol
 
 from crucible_checks.docs.graph_commands import GRAPH_ACTIONS
-from crucible_checks.docs.move import plan_move
+from crucible_checks.docs.move import MovePlan, plan_move
 from crucible_checks.docs.move_files import prepare_move, write_move
 from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.docs.wanted import wanted_pages
 from crucible_checks.errors import UsageError
 from crucible_checks.files import DEFAULT_EXCLUDE, Walker
+from crucible_checks.project import Project
 from crucible_checks.run import RunOptions, build_project
 from crucible_checks.session import Session
 
@@ -75,12 +77,28 @@ class MoveAction:
         parser.add_argument(
             "--dry-run", action="store_true", help="list the edits, change nothing"
         )
+        parser.add_argument(
+            "--skip-unreadable",
+            action="store_true",
+            help="move even if some pages cannot be read, "
+            "leaving the links in those pages unchanged",
+        )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:
         config = session.config
         root = config.root
-        vault = load_vault(session)
+        project = build_project(session, RunOptions())
+        vault = vault_of(project)
+        project.save_caches()
         plan = plan_move(vault, _relative(root, args.old), _relative(root, args.new))
+        unreadable = _unreadable_pages(project, plan)
+        if unreadable and not args.skip_unreadable:
+            raise UsageError(
+                "docs mv: nothing was changed, because these pages cannot be "
+                f"read and may link to {plan.old}:\n{unreadable}"
+                "Fix them, or pass --skip-unreadable to move anyway and check "
+                "their links by hand."
+            )
         walker = Walker(
             root,
             exclude=[
@@ -96,11 +114,33 @@ class MoveAction:
         if not args.dry_run:
             write_move(prepared)
         verb = "would move" if args.dry_run else "moved"
-        print(
-            f"{verb} {plan.old} to {plan.new}; {plan.link_count} links rewritten "
-            f"in {len([p for p, e in plan.edits.items() if e])} files"
-        )
+        links = _plural(plan.link_count, "link")
+        files = _plural(plan.file_count, "file")
+        print(f"{verb} {plan.old} to {plan.new}; {links} rewritten in {files}")
+        if unreadable:
+            verb = "would not be" if args.dry_run else "were not"
+            print(
+                f"warning: docs mv: links in these pages {verb} rewritten, because "
+                f"they cannot be read; fix any link to {plan.old} by hand:\n"
+                + unreadable.rstrip("\n"),
+                file=sys.stderr,
+            )
         return 0
+
+
+def _unreadable_pages(project: Project, plan: MovePlan) -> str:
+    """Return one indented line per page the move cannot rewrite, with the
+    reason it cannot be read. The text is empty when every page was read."""
+    lines = []
+    for path in plan.unreadable:
+        problem = project.read_problems.get(path)
+        reason = problem.reason if problem else "cannot be read"
+        lines.append(f"  {path}: {reason}\n")
+    return "".join(lines)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -20,15 +20,24 @@ _WIKI_SYNTAX = ("#", "|", "[", "]]")
 
 @dataclass(frozen=True)
 class MovePlan:
-    """The edits a move makes: per file, the links rewritten."""
+    """The edits a move makes: per file, the links rewritten.
+
+    ``unreadable`` lists the other pages that could not be read, so their
+    links to the moved page, if any, are not among the edits.
+    """
 
     old: str
     new: str
     edits: dict[str, list[Edit]]
+    unreadable: tuple[str, ...] = ()
 
     @property
     def link_count(self) -> int:
         return sum(len(edits) for edits in self.edits.values())
+
+    @property
+    def file_count(self) -> int:
+        return len([path for path, edits in self.edits.items() if edits])
 
 
 def plan_move(vault: Vault, old: str, new: str) -> MovePlan:
@@ -54,7 +63,10 @@ def plan_move(vault: Vault, old: str, new: str) -> MovePlan:
                 Edit(source, link.target_start, link.target_end, replacement)
             )
     edits[old].extend(_own_relative_links(vault, old, new))
-    return MovePlan(old, new, dict(edits))
+    unreadable = tuple(
+        sorted(path for path, page in vault.pages.items() if not page.readable)
+    )
+    return MovePlan(old, new, dict(edits), unreadable)
 
 
 def _validate(vault: Vault, old: str, new: str) -> None:
