@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding
+
+#: C0 controls except the line feed, DEL and C1 controls.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """Replace each control character with a visible escape such as ``\\x1b``.
+
+    The formats a person reads pass every message and source line through
+    this, so text from a checked file cannot move the cursor or set the
+    terminal title. Line feeds stay, because some messages (PAR001) list
+    details on indented lines of their own.
+    """
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 @dataclass(frozen=True)

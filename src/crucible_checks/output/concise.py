@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crucible_checks.findings import Finding
-from crucible_checks.output import OutputContext
+from crucible_checks.output import OutputContext, escape_controls
 
 
 def concise_line(finding: Finding) -> str:
     """Return the one-line form that the command, pytest and hooks all show."""
     location = f"{printable(finding.path)}:{finding.line}:{finding.column}"
-    return f"{location}: {finding.code} {finding.message}"
+    return f"{location}: {finding.code} {escape_controls(finding.message)}"
 
 
 def printable(text: str) -> str:

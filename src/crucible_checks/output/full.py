@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from crucible_checks.findings import Finding
-from crucible_checks.output import OutputContext
+from crucible_checks.output import OutputContext, escape_controls
 from crucible_checks.output.concise import concise_line
 
 
@@ -28,16 +28,23 @@ class FullFormat:
 def _block(finding: Finding, lines: list[str], context: OutputContext) -> str:
     parts = [concise_line(finding)]
     if 0 < finding.line <= len(lines):
-        source = lines[finding.line - 1].rstrip("\r\n").expandtabs(4)
+        line = lines[finding.line - 1].rstrip("\r\n")
         gutter = f"{finding.line:>5} | "
-        parts.append(gutter + source)
-        parts.append(" " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^")
+        parts.append(gutter + _shown(line))
+        # The caret counts the characters shown before the column, so it
+        # stays under it after tabs and escapes widen the line.
+        indent = len(_shown(line[: finding.column - 1]))
+        parts.append(" " * (len(gutter) - 2) + "| " + " " * indent + "^")
     info = context.checks.get(finding.code)
     if info is not None:
-        parts.append(f"  = {info.name}: {info.summary}")
+        parts.append(f"  = {info.name}: {escape_controls(info.summary)}")
     if finding.fix is not None:
-        parts.append(f"  = fix: {finding.fix.description}")
+        parts.append(f"  = fix: {escape_controls(finding.fix.description)}")
     return "\n".join(parts) + "\n\n"
+
+
+def _shown(text: str) -> str:
+    return escape_controls(text.expandtabs(4))
 
 
 def _lines(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crucible_checks.findings import Finding, Severity
-from crucible_checks.output import OutputContext
+from crucible_checks.output import OutputContext, escape_controls
 
 _COMMANDS = {
     Severity.ERROR: "error",
@@ -41,7 +41,8 @@ def _annotation(finding: Finding, context: OutputContext) -> str:
     info = context.checks.get(finding.code)
     title = f"{finding.code} {info.name}" if info else finding.code
     properties = [
-        f"file={escape_property(finding.path)}",
+        # Escaped for GitHub first, so a line break in a path survives as %0A.
+        f"file={escape_controls(escape_property(finding.path))}",
         f"line={finding.line}",
         f"col={finding.column}",
     ]
@@ -51,7 +52,8 @@ def _annotation(finding: Finding, context: OutputContext) -> str:
         properties.append(f"endColumn={finding.end_column}")
     properties.append(f"title={escape_property(title)}")
     command = _COMMANDS[finding.severity]
-    return f"::{command} {','.join(properties)}::{escape_data(finding.message)}"
+    message = escape_data(escape_controls(finding.message))
+    return f"::{command} {','.join(properties)}::{message}"
 
 
 def summary(findings: Sequence[Finding]) -> str:

@@ -10,18 +10,23 @@ from typing import Any
 from crucible_checks.findings import Finding
 from crucible_checks.output import OutputContext
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Characters that ``json.dumps(ensure_ascii=False)`` writes unescaped but
+#: that should not reach the output raw: DEL, C1 controls and lone surrogates.
+_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
 
 
-def escape_surrogates(text: str) -> str:
-    """Write lone surrogates of ``json.dumps`` output as ``\\udcff`` escapes.
+def escape_unsafe(text: str) -> str:
+    """Write DEL, C1 controls and lone surrogates of ``json.dumps`` output as
+    ``\\u009b`` or ``\\udcff`` escapes.
 
     A file name that is not valid UTF-8 decodes to lone surrogates (PEP 383),
-    which no UTF-8 stream can carry. Outside strings, ``json.dumps`` output is
-    ASCII, so every surrogate sits inside a string, where the escape is valid
-    JSON and decodes back to the same name.
+    which no UTF-8 stream can carry. Some terminals read a C1 control such as
+    U+009B as the start of an escape sequence. ``json.dumps`` already escapes
+    C0 controls. Outside strings, its output is ASCII, so every such character
+    sits inside a string, where the escape is valid JSON and decodes back to
+    the same text.
     """
-    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def finding_to_dict(finding: Finding, context: OutputContext) -> dict[str, Any]:
@@ -62,4 +67,4 @@ class JsonFormat:
 
     def render(self, findings: Sequence[Finding], context: OutputContext) -> str:
         rows = [finding_to_dict(finding, context) for finding in findings]
-        return escape_surrogates(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
+        return escape_unsafe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"

@@ -12,6 +12,8 @@ from crucible_checks.output.concise import concise_line
 
 #: Characters that XML 1.0 cannot contain, even as character references.
 _NOT_XML = "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+#: DEL and C1 controls, which XML 1.0 allows and a terminal may act on.
+_CONTROL = re.compile("[\x7f-\x9f]")
 
 
 def _xml_text(text: str) -> str:
@@ -78,4 +80,6 @@ class JunitFormat:
         suites.set("failures", str(len(findings)))
         ET.indent(suites)
         body = ET.tostring(suites, encoding="unicode")
+        # Written as character references, they parse back to the same text.
+        body = _CONTROL.sub(lambda match: f"&#x{ord(match.group()):x};", body)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

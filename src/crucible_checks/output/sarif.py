@@ -10,7 +10,7 @@ from urllib.parse import quote
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding, Severity
 from crucible_checks.output import OutputContext
-from crucible_checks.output.json_format import escape_surrogates
+from crucible_checks.output.json_format import escape_unsafe
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 ROOT_ID = "%SRCROOT%"
@@ -42,7 +42,7 @@ class SarifFormat:
             ],
         }
         text = json.dumps(document, indent=2, ensure_ascii=False)
-        return escape_surrogates(text) + "\n"
+        return escape_unsafe(text) + "\n"
 
 
 def _rule(info: CheckInfo) -> dict[str, Any]:
