@@ -328,7 +328,11 @@ def test_concise_escapes_newline_in_path() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('cache-dir = ""\n', "'cache-dir' = '' is empty; name a path inside it"),
+        (
+            'cache-dir = ""\n',
+            "'cache-dir' = '' is empty; name a path relative to the project folder, "
+            "such as '.crucible_checks_cache'",
+        ),
         ('cache-dir = "../cache"\n', "'cache-dir' = '../cache' is outside the project"),
         ('baseline = "/tmp/b.json"\n', "'baseline' = '/tmp/b.json' is an absolute"),
         ('roots = ["../elsewhere"]\n', "root '../elsewhere' is outside the project"),

@@ -176,3 +176,99 @@ def test_bad_file_source(cli: Cli, folder: Path) -> None:
     outcome = cli("run")
     assert outcome.status == 2
     assert "'file-source' must be one of 'worktree', 'git', got 'index'" in outcome.err
+
+
+def test_family_key_not_table(cli: Cli, folder: Path) -> None:
+    path = write_config(folder, "docs = 5\n")
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks]: 'docs' must be a "
+        "table, got 5; write the options of family 'docs' under "
+        "[tool.crucible-checks.docs]\n"
+    )
+
+
+def test_family_key_not_table_standalone(cli: Cli, folder: Path) -> None:
+    path = folder / "crucible-checks.toml"
+    path.write_text('plugins = ["textlint_plugin"]\ntextlint = "x"\n')
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path}: 'textlint' must be a table, got 'x'; "
+        "write the options of family 'textlint' under [textlint]\n"
+    )
+
+
+def test_unknown_scalar_suggests_family(cli: Cli, folder: Path) -> None:
+    path = write_config(folder, "textlnt = 5\n")
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks]: unknown key "
+        "'textlnt'; did you mean 'textlint'?\n"
+    )
+
+
+def test_option_of_check_without_options(cli: Cli, folder: Path) -> None:
+    path = write_config(folder, "checks = {DOC001 = {foo = 1}}\n")
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks.checks.DOC001]: "
+        "unknown key 'foo'; check DOC001 takes no options, so remove the table\n"
+    )
+
+
+def test_option_of_family_without_options(cli: Cli, folder: Path) -> None:
+    path = write_config(folder, "[tool.crucible-checks.core]\nfoo = 1\n")
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks.core]: unknown key "
+        "'foo'; family 'core' takes no options, so remove the table\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "default"),
+    [
+        ("baseline", ".crucible-checks-baseline.json"),
+        ("cache-dir", ".crucible_checks_cache"),
+    ],
+)
+def test_absolute_path_setting(cli: Cli, folder: Path, key: str, default: str) -> None:
+    path = write_config(folder, f'{key} = "/tmp/evil.json"\n')
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks]: {key!r} = "
+        "'/tmp/evil.json' is an absolute path; name a path relative to the "
+        f"project folder, such as {default!r}\n"
+    )
+
+
+def test_empty_roots(cli: Cli, folder: Path) -> None:
+    path = write_config(folder, "roots = []\n")
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks]: 'roots' is empty, "
+        "so nothing would be checked; list at least one folder or file, such as "
+        "'.'\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "crucible-checks.toml"])
+def test_byte_order_mark_accepted(cli: Cli, folder: Path, name: str) -> None:
+    table = "[tool.crucible-checks]\n" if name == "pyproject.toml" else ""
+    body = table + 'plugins = ["textlint_plugin"]\nselect = ["TXT002"]\n'
+    (folder / name).write_bytes(b"\xef\xbb\xbf" + body.encode())
+    outcome = cli("run")
+    assert outcome.err == ""
+    assert outcome.out == (
+        "a.txt:1:41: TXT002 line is 45 characters long (limit 40)\n"
+        "Found 1 finding (1 warning).\n"
+    )
+    assert outcome.status == 1

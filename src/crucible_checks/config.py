@@ -35,6 +35,8 @@ _BOOL_KEYS = ("respect-gitignore",)
 _TABLE_KEYS = ("per-file-ignores", "checks")
 TOP_LEVEL_KEYS = _LIST_KEYS + _STRING_KEYS + _BOOL_KEYS + _TABLE_KEYS
 FILE_SOURCES = ("worktree", "git")
+#: Some Windows editors start a UTF-8 file with this byte-order mark.
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -58,6 +60,9 @@ class Config:
     plugins: list[str] = field(default_factory=list)
     family_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     check_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Top-level keys that are neither settings nor tables. They are validated
+    #: once the plugins have loaded, because a key naming a family needs a table.
+    other_keys: dict[str, Any] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -72,9 +77,13 @@ class Config:
         """Name a sub-table such as ``docs`` or ``checks.DOC001``, for messages."""
         if self.path is None:
             return f"default settings [{table}]"
-        if self.path.name == PYPROJECT:
-            return f"{self.path} [{TABLE}.{table}]"
-        return f"{self.path} [{table}]"
+        return f"{self.path} {self.table_header(table)}"
+
+    def table_header(self, table: str) -> str:
+        """Return the TOML header of a sub-table, such as ``[docs]``."""
+        if self.path is not None and self.path.name == PYPROJECT:
+            return f"[{TABLE}.{table}]"
+        return f"[{table}]"
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -116,10 +125,10 @@ def parse_config(table: Mapping[str, Any], root: Path, path: Path | None) -> Con
     for key, value in table.items():
         if isinstance(value, dict) and key not in _TABLE_KEYS:
             config.family_tables[key] = value
-            continue
-        if key not in TOP_LEVEL_KEYS:
-            raise ConfigError(unknown_key_message(config.source, key, TOP_LEVEL_KEYS))
-        _set_key(config, key, value)
+        elif key not in TOP_LEVEL_KEYS:
+            config.other_keys[key] = value
+        else:
+            _set_key(config, key, value)
     return config
 
 
@@ -157,7 +166,8 @@ def _set_key(config: Config, key: str, value: Any) -> None:
 def check_inside(config: Config, key: str, value: str) -> Path:
     """Return the path a top-level setting names, or raise unless it is inside
     the project."""
-    fix = "name a path inside it"
+    default = getattr(Config(root=config.root), key.replace("-", "_"))
+    fix = f"name a path relative to the project folder, such as {default!r}"
     return path_inside(config.root, f"{config.source}: {key!r} = {value!r}", value, fix)
 
 
@@ -183,7 +193,13 @@ def path_inside(root: Path, where: str, value: str, fix: str) -> Path:
 
 
 def _check_roots(config: Config, roots: list[str]) -> None:
-    """Raise unless every root is a folder or file inside the project."""
+    """Raise unless the roots list at least one folder or file, each inside
+    the project. An empty list would check nothing and pass."""
+    if not roots:
+        raise ConfigError(
+            f"{config.source}: 'roots' is empty, so nothing would be checked; "
+            "list at least one folder or file, such as '.'"
+        )
     for name in roots:
         inside = (config.root / name).resolve()
         if inside != config.root and config.root not in inside.parents:
@@ -205,10 +221,16 @@ def _table(where: str, key: str, value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+def _load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, ignoring a UTF-8 byte-order mark at its start."""
+    data = path.read_bytes().removeprefix(_UTF8_BOM)
+    document: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+    return document
+
+
 def _read_table(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as file:
-            document = tomllib.load(file)
+        document = _load_toml(path)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read config: {error.strerror}") from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -223,8 +245,7 @@ def _read_table(path: Path) -> dict[str, Any]:
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        with pyproject.open("rb") as file:
-            document = tomllib.load(file)
+        document = _load_toml(pyproject)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         # An unreadable pyproject.toml that names the table is reported by load.
         return b"[tool.crucible-checks" in _read_bytes_or_empty(pyproject)

@@ -12,13 +12,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from crucible_checks.checks import CheckInfo, Family, Option, OptionValue
-from crucible_checks.config import Config, nearest, type_message, unknown_key_message
+from crucible_checks.config import (
+    TOP_LEVEL_KEYS,
+    Config,
+    nearest,
+    type_message,
+    unknown_key_message,
+)
 from crucible_checks.errors import ConfigError, UsageError
 
 _EXACT = 1000
-#: A key of the ``checks`` table that reads as a check code, such as
-#: ``TODO001``: capital letters, then digits.
-_CODE_PATTERN = re.compile(r"[A-Z]+[0-9]+")
+#: The shape of a check code, such as ``TODO001``: capital letters, then
+#: digits. The host rejects a check whose code has another shape.
+CODE_PATTERN = re.compile(r"[A-Z]+[0-9]+")
 
 
 def specificity(selector: str, info: CheckInfo) -> int:
@@ -85,7 +91,7 @@ def family_options(family: Family, config: Config) -> dict[str, OptionValue]:
     """Return a family's options: its defaults overlaid with its config table."""
     table = config.family_tables.get(family.name, {})
     where = config.table_source(family.name)
-    return _merge(family.options, table, where)
+    return _merge(family.options, table, where, f"family {family.name!r}")
 
 
 def check_options(info: CheckInfo, config: Config) -> dict[str, OptionValue]:
@@ -95,7 +101,7 @@ def check_options(info: CheckInfo, config: Config) -> dict[str, OptionValue]:
         **config.check_tables.get(info.code, {}),
     }
     where = config.table_source(f"checks.{info.code}")
-    return _merge(info.options, table, where)
+    return _merge(info.options, table, where, f"check {info.code}")
 
 
 def validate_tables(
@@ -104,7 +110,17 @@ def validate_tables(
     infos: Sequence[CheckInfo],
     disabled_plugins: Sequence[str] = (),
 ) -> None:
-    """Raise `ConfigError` for an unknown family, check or option, or a bad value."""
+    """Raise `ConfigError` for an unknown key, family, check or option, or a bad
+    value."""
+    for key, value in config.other_keys.items():
+        if key in families:
+            raise ConfigError(
+                type_message(config.source, key, value, "a table")
+                + f"; write the options of family {key!r} under "
+                f"{config.table_header(key)}"
+            )
+        valid = [*TOP_LEVEL_KEYS, *families]
+        raise ConfigError(unknown_key_message(config.source, key, valid))
     for name in config.family_tables:
         if name not in families:
             raise ConfigError(unknown_key_message(config.source, name, families))
@@ -130,7 +146,7 @@ def _unknown_check_message(
     """
     letters = name.rstrip("0123456789")
     own_letters = {info.code.rstrip("0123456789") for info in infos}
-    if not _CODE_PATTERN.fullmatch(name) or letters in own_letters:
+    if not CODE_PATTERN.fullmatch(name) or letters in own_letters:
         keys = [key for info in infos for key in (info.code, info.name)]
         return unknown_key_message(where, name, keys)
     disabled = ""
@@ -143,12 +159,19 @@ def _unknown_check_message(
 
 
 def _merge(
-    options: Sequence[Option], table: Mapping[str, Any], where: str
+    options: Sequence[Option], table: Mapping[str, Any], where: str, owner: str
 ) -> dict[str, OptionValue]:
+    """Overlay ``table`` on the defaults of ``options``, the settings of
+    ``owner`` (such as ``check DOC001``), raising `ConfigError` for a bad key."""
     by_name = {option.name: option for option in options}
     merged = {option.name: option.default for option in options}
     for key, value in table.items():
         option = by_name.get(key)
+        if option is None and not by_name:
+            raise ConfigError(
+                f"{where}: unknown key {key!r}; {owner} takes no options, so "
+                "remove the table"
+            )
         if option is None:
             raise ConfigError(unknown_key_message(where, key, by_name))
         if not option.accepts(value):
