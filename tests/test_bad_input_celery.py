@@ -151,6 +151,108 @@ def test_boolean_lock_version_rejected(project: Path, cli: Cli) -> None:
     assert "version True" in outcome.err
 
 
+_LONG_VERSION_ERROR = (
+    "crucible-checks: error: celery-tasks.lock.json: lock file version "
+    "<an integer of 5000 digits> is not supported (expected 1); fix it or "
+    "regenerate it with 'crucible-checks tasks lock'\n"
+)
+
+
+@pytest.mark.parametrize(
+    "command", [("tasks", "list"), ("run", ".", "--no-cache"), ("tasks", "lock")]
+)
+def test_long_integer_lock_version_rejected(
+    project: Path, cli: Cli, command: tuple[str, ...]
+) -> None:
+    # Python's int() rejects more than 4300 digits by default.
+    document = '{"version":' + "9" * 5000 + ',"tasks":{}}'
+    (project / "celery-tasks.lock.json").write_text(document)
+    outcome = cli(*command)
+    if command == ("tasks", "lock"):
+        # Written from the code, the lock replaces the invalid one.
+        assert outcome.status == 0
+        assert outcome.out == (
+            "Replaced the invalid lock file: celery-tasks.lock.json: lock file "
+            "version <an integer of 5000 digits> is not supported (expected 1).\n"
+            "Wrote 2 tasks to celery-tasks.lock.json.\n"
+        )
+        assert outcome.err == ""
+        return
+    assert outcome.status == 2
+    assert outcome.err == _LONG_VERSION_ERROR
+
+
+def test_long_integer_lock_field_rejected(project: Path, cli: Cli) -> None:
+    entry = ADD_ENTRY.replace('"bind": false', '"bind": -' + "1" * 5000)
+    (project / "celery-tasks.lock.json").write_text(
+        '{"version": 1, "tasks": {"tasks.add": ' + entry + "}}"
+    )
+    outcome = cli("run", ".", "--no-cache")
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: celery-tasks.lock.json:1: task 'tasks.add': "
+        "'bind' must be true or false; fix it or regenerate it with "
+        "'crucible-checks tasks lock'\n"
+    )
+
+
+_TRUNCATED_LOCK = '{"version": 1, "tasks": {"app.x": {"parameters": 5'
+
+
+def test_lock_replaces_invalid_lock_file(project: Path, cli: Cli) -> None:
+    lock = project / "celery-tasks.lock.json"
+    lock.write_text(_TRUNCATED_LOCK)
+    outcome = cli("tasks", "lock")
+    assert outcome.status == 0
+    assert outcome.out == (
+        "Replaced the invalid lock file: celery-tasks.lock.json:1:51: invalid "
+        "JSON in lock file (Expecting ',' delimiter).\n"
+        "Wrote 2 tasks to celery-tasks.lock.json.\n"
+    )
+    assert outcome.err == ""
+    assert sorted(json.loads(lock.read_text())["tasks"]) == [
+        "tasks.add",
+        "émoji.タスク.🚀",
+    ]
+    assert cli("tasks", "list").status == 0
+
+
+def test_lock_replaces_non_utf8_lock_file(project: Path, cli: Cli) -> None:
+    lock = project / "celery-tasks.lock.json"
+    lock.write_bytes(b'{"version": 1, "tasks": {"\xff": {}}}')
+    outcome = cli("tasks", "lock")
+    assert outcome.status == 0
+    assert outcome.out.splitlines()[0] == (
+        "Replaced the invalid lock file: celery-tasks.lock.json: lock file is "
+        "not valid UTF-8 ('utf-8' codec can't decode byte 0xff in position 26: "
+        "invalid start byte)."
+    )
+    assert sorted(json.loads(lock.read_text())["tasks"]) == [
+        "tasks.add",
+        "émoji.タスク.🚀",
+    ]
+
+
+def test_lock_keeps_invalid_lock_with_skipped_file(project: Path, cli: Cli) -> None:
+    (project / "broken.py").write_text(
+        "from celery import shared_task\n\n@shared_task\ndef broken(:\n"
+    )
+    lock = project / "celery-tasks.lock.json"
+    lock.write_text(_TRUNCATED_LOCK)
+    outcome = cli("tasks", "lock")
+    assert outcome.status == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        "crucible-checks: error: celery-tasks.lock.json:1:51: invalid JSON in "
+        "lock file (Expecting ',' delimiter). 'tasks lock' keeps the locked "
+        "tasks of skipped files (broken.py), so it does not replace an invalid "
+        "lock file; fix the lock file or those files, or delete "
+        "celery-tasks.lock.json to drop their tasks, then run "
+        "'crucible-checks tasks lock' again\n"
+    )
+    assert lock.read_text() == _TRUNCATED_LOCK
+
+
 @pytest.mark.parametrize("command", [("tasks", "list"), ("run", ".", "--no-cache")])
 def test_deeply_nested_lock_rejected(
     project: Path, cli: Cli, command: tuple[str, ...]

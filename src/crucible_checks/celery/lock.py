@@ -30,6 +30,35 @@ class LockFileError(ConfigError):
     """The lock file cannot be read or is not in the expected format."""
 
 
+class InvalidLockFileError(LockFileError):
+    """The lock file was read but is not valid JSON in the expected format.
+
+    ``problem`` is the message without the advice to regenerate the file,
+    which ``tasks lock`` prints when it regenerates the file.
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"{problem}; {_REGENERATE}")
+        self.problem = problem
+
+
+#: Digits of the longest JSON integer read as an int. No field takes a
+#: longer one, and `int` rejects more than 4300 digits by default (Python
+#: 3.11, `sys.get_int_max_str_digits`).
+_MAX_INTEGER_DIGITS = 20
+
+
+@dataclass(frozen=True)
+class _LongInteger:
+    """A JSON integer of more than `_MAX_INTEGER_DIGITS` digits, which fails
+    the type check of its field and shows as its length in the message."""
+
+    digits: int
+
+    def __repr__(self) -> str:
+        return f"<an integer of {self.digits} digits>"
+
+
 class _DuplicateKeyError(ValueError):
     """A JSON object of the lock file repeats a key."""
 
@@ -106,8 +135,12 @@ def read_lock(path: Path, display: str) -> dict[str, LockedTask] | None:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise LockFileError(f"{display}: cannot read lock file: {error}") from error
+    except UnicodeDecodeError as error:
+        raise InvalidLockFileError(
+            f"{display}: lock file is not valid UTF-8 ({error})"
+        ) from error
     document = _parse(text, display)
     lines = _task_lines(text)
     tasks = _tasks(document, display)
@@ -121,20 +154,27 @@ def _parse(text: str, display: str) -> object:
     """Parse the lock file text, rejecting repeated keys, which plain
     `json.loads` resolves silently by keeping the last one."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        return json.loads(
+            text, object_pairs_hook=_unique_keys, parse_int=_integer_or_long
+        )
     except json.JSONDecodeError as error:
-        raise LockFileError(
+        raise InvalidLockFileError(
             f"{display}:{error.lineno}:{error.colno}: invalid JSON in lock file "
-            f"({error.msg}); {_REGENERATE}"
+            f"({error.msg})"
         ) from error
     except _DuplicateKeyError as error:
-        raise LockFileError(
-            f"{display}: duplicate key {error.key!r} in lock file; {_REGENERATE}"
+        raise InvalidLockFileError(
+            f"{display}: duplicate key {error.key!r} in lock file"
         ) from error
     except RecursionError as error:
-        raise LockFileError(
-            f"{display}: lock file is nested too deeply to parse; {_REGENERATE}"
+        raise InvalidLockFileError(
+            f"{display}: lock file is nested too deeply to parse"
         ) from error
+
+
+def _integer_or_long(text: str) -> int | _LongInteger:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= _MAX_INTEGER_DIGITS else _LongInteger(digits)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -148,13 +188,13 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _tasks(document: object, display: str) -> Mapping[str, Any]:
     if not isinstance(document, dict) or not isinstance(document.get("tasks"), dict):
-        raise LockFileError(f"{display}: lock file has no 'tasks' table; {_REGENERATE}")
+        raise InvalidLockFileError(f"{display}: lock file has no 'tasks' table")
     version = document.get("version")
     # bool is a subclass of int and True == 1, so compare the type first.
     if type(version) is not int or version != LOCK_VERSION:
-        raise LockFileError(
+        raise InvalidLockFileError(
             f"{display}: lock file version {version!r} is not supported (expected "
-            f"{LOCK_VERSION}); {_REGENERATE}"
+            f"{LOCK_VERSION})"
         )
     tasks: dict[str, Any] = document["tasks"]
     return tasks
@@ -163,10 +203,10 @@ def _tasks(document: object, display: str) -> Mapping[str, Any]:
 def _locked(name: str, entry: object, display: str, line: int) -> LockedTask:
     where = f"{display}:{line}: task {name!r}"
     if not isinstance(entry, dict):
-        raise LockFileError(f"{where} must be a table; {_REGENERATE}")
+        raise InvalidLockFileError(f"{where} must be a table")
     parameters = entry.get("parameters")
     if not isinstance(parameters, list):
-        raise LockFileError(f"{where} has no 'parameters' list; {_REGENERATE}")
+        raise InvalidLockFileError(f"{where} has no 'parameters' list")
     return LockedTask(
         name=name,
         function=_string(entry, "function", where, name),
@@ -184,9 +224,8 @@ def _locked_signature(entries: list[object], where: str) -> Signature:
     seen: set[str] = set()
     for parameter in parameters:
         if parameter.name in seen:
-            raise LockFileError(
-                f"{where}: parameter {parameter.name!r} appears more than once; "
-                f"{_REGENERATE}"
+            raise InvalidLockFileError(
+                f"{where}: parameter {parameter.name!r} appears more than once"
             )
         seen.add(parameter.name)
     return Signature(parameters)
@@ -194,20 +233,20 @@ def _locked_signature(entries: list[object], where: str) -> Signature:
 
 def _locked_parameter(entry: object, where: str) -> Parameter:
     if not isinstance(entry, dict):
-        raise LockFileError(f"{where}: each parameter must be a table; {_REGENERATE}")
+        raise InvalidLockFileError(f"{where}: each parameter must be a table")
     name = entry.get("name")
     kind = entry.get("kind")
     default = entry.get("default")
     if not isinstance(name, str) or not name.isidentifier():
-        raise LockFileError(f"{where}: invalid parameter name {name!r}; {_REGENERATE}")
+        raise InvalidLockFileError(f"{where}: invalid parameter name {name!r}")
     if kind not in PARAMETER_KINDS:
-        raise LockFileError(
+        raise InvalidLockFileError(
             f"{where}: parameter {name!r} has invalid kind {kind!r} (expected one "
-            f"of {', '.join(PARAMETER_KINDS)}); {_REGENERATE}"
+            f"of {', '.join(PARAMETER_KINDS)})"
         )
     if default is not None and not isinstance(default, str):
-        raise LockFileError(
-            f"{where}: parameter {name!r} default must be source text; {_REGENERATE}"
+        raise InvalidLockFileError(
+            f"{where}: parameter {name!r} default must be source text"
         )
     return Parameter(name, str(kind), default)
 
@@ -215,21 +254,21 @@ def _locked_parameter(entry: object, where: str) -> Parameter:
 def _string(entry: Mapping[str, Any], key: str, where: str, default: str) -> str:
     value = entry.get(key, default)
     if not isinstance(value, str):
-        raise LockFileError(f"{where}: {key!r} must be a string; {_REGENERATE}")
+        raise InvalidLockFileError(f"{where}: {key!r} must be a string")
     return value
 
 
 def _optional_string(entry: Mapping[str, Any], key: str, where: str) -> str | None:
     value = entry.get(key)
     if value is not None and not isinstance(value, str):
-        raise LockFileError(f"{where}: {key!r} must be a string or null; {_REGENERATE}")
+        raise InvalidLockFileError(f"{where}: {key!r} must be a string or null")
     return value
 
 
 def _bool(entry: Mapping[str, Any], key: str, where: str) -> bool:
     value = entry.get(key, False)
     if not isinstance(value, bool):
-        raise LockFileError(f"{where}: {key!r} must be true or false; {_REGENERATE}")
+        raise InvalidLockFileError(f"{where}: {key!r} must be true or false")
     return value
 
 

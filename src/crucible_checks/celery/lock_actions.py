@@ -14,6 +14,7 @@ from crucible_checks.celery.compat import CHANGE_KINDS, Change, reported
 from crucible_checks.celery.compat_findings import changes_between
 from crucible_checks.celery.index import TaskIndex, build_index
 from crucible_checks.celery.lock import (
+    InvalidLockFileError,
     LockedTask,
     locked_from_task,
     read_lock,
@@ -44,9 +45,19 @@ def run_action(args: argparse.Namespace, session: Session) -> int:
 
 def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
     tasks = [locked_from_task(index.named(name)[0]) for name in sorted(index.names)]
-    kept = _kept_from_skipped(session.config.root / lock_file, lock_file, index)
-    write_lock(session.config.root / lock_file, [*tasks, *kept])
+    path = session.config.root / lock_file
+    try:
+        locked = read_lock(path, lock_file) or {}
+        replaced = None
+    except InvalidLockFileError as error:
+        _check_replaceable(error, index, lock_file)
+        locked = {}
+        replaced = error.problem
+    kept = _kept_from_skipped(locked, index)
+    write_lock(path, [*tasks, *kept])
     count = len(tasks) + len(kept)
+    if replaced is not None:
+        print(f"Replaced the invalid lock file: {replaced}.")
     print(f"Wrote {count} task{'s' if count != 1 else ''} to {lock_file}.")
     for skipped in index.skipped:
         print(f"{skipped.path}: skipped: {skipped.reason}")
@@ -55,12 +66,30 @@ def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
     return 0
 
 
+def _check_replaceable(
+    error: InvalidLockFileError, index: TaskIndex, lock_file: str
+) -> None:
+    """Raise `UsageError` unless an invalid lock file may be overwritten.
+
+    The lock is written from the code, so the old one is needed only for the
+    tasks of files the index skipped, which it keeps.
+    """
+    if not index.skipped:
+        return
+    paths = ", ".join(sorted(index.skipped_paths))
+    raise UsageError(
+        f"{error.problem}. 'tasks lock' keeps the locked tasks of skipped files "
+        f"({paths}), so it does not replace an invalid lock file; fix the lock "
+        f"file or those files, or delete {lock_file} to drop their tasks, then "
+        "run 'crucible-checks tasks lock' again"
+    ) from error
+
+
 def _kept_from_skipped(
-    path: Path, lock_file: str, index: TaskIndex
+    locked: dict[str, LockedTask], index: TaskIndex
 ) -> list[LockedTask]:
     """Return the locked tasks of files the index skipped, so a lock written
     while a file cannot be parsed does not forget its tasks."""
-    locked = read_lock(path, lock_file) or {}
     skipped = index.skipped_paths
     return [
         task
