@@ -107,7 +107,31 @@ def _main(arguments: list[str]) -> int:
     handler = _HANDLERS.get(args.command)
     if handler is not None:
         return handler(args, session)
-    return session.host.commands[args.command].run(args, session)
+    return _run_plugin_command(args, session)
+
+
+def _run_plugin_command(args: argparse.Namespace, session: Session) -> int:
+    """Run a plugin's command, naming the plugin if it raises or returns
+    something other than an exit status."""
+    name = args.command
+    plugin = session.host.command_plugins[name]
+    try:
+        status = session.host.commands[name].run(args, session)
+    except (CrucibleError, BrokenPipeError):
+        raise
+    except Exception as error:
+        raise PluginError(
+            plugin, f"command {name!r} failed: {type(error).__name__}: {error}"
+        ) from error
+    if status not in (EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR) or isinstance(
+        status, bool
+    ):
+        raise PluginError(
+            plugin,
+            f"command {name!r} returned {status!r}; expected an exit status "
+            f"of {EXIT_CLEAN}, {EXIT_FINDINGS} or {EXIT_ERROR}",
+        )
+    return status
 
 
 def _start_folder(arguments: list[str]) -> Path | None:
@@ -360,6 +384,8 @@ def render_rule(info: CheckInfo) -> str:
 
 
 def _run(args: argparse.Namespace, session: Session) -> int:
+    if not session.host.formats:
+        raise UsageError(_no_formats_message(session))
     output_format = session.host.formats.get(args.format)
     if output_format is None:
         raise UsageError(
@@ -394,6 +420,19 @@ def _run(args: argparse.Namespace, session: Session) -> int:
     if result.failed and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _no_formats_message(session: Session) -> str:
+    if "core" in session.host.disabled_plugins:
+        return (
+            "no output format is loaded, because plugin 'core' provides them and "
+            "it is disabled; remove 'core' from --disable-plugin, the "
+            "'disable-plugins' setting and CRUCIBLE_CHECKS_DISABLE_PLUGINS"
+        )
+    return (
+        "no output format is loaded; reinstall crucible-checks, whose plugin "
+        "'core' provides them"
+    )
 
 
 def _render(

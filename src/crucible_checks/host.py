@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -19,12 +20,19 @@ from crucible_checks.errors import PluginError
 from crucible_checks.findings import Finding
 from crucible_checks.output import OutputFormat
 from crucible_checks.plugin_entries import PluginEntry, plugin_entries
+from crucible_checks.selection import CODE_PATTERN
 
 if TYPE_CHECKING:
     from crucible_checks.project import Project
 
 ENTRY_POINT_GROUP = "crucible_checks"
 DISABLE_ENV = "CRUCIBLE_CHECKS_DISABLE_PLUGINS"
+#: The sub-commands that the command line defines itself, so no plugin may
+#: add a command of the same name.
+BUILT_IN_COMMANDS = ("list", "rule", "run", "baseline")
+#: The shape of a check name. Selectors are separated by commas, so a name
+#: contains no commas or spaces.
+_NAME_PATTERN = re.compile(r"[^\s,]+")
 
 
 class Host:
@@ -39,6 +47,8 @@ class Host:
         #: The plugin that added each output format, for error messages.
         self.format_plugins: dict[str, str] = {}
         self.commands: dict[str, Command] = {}
+        #: The plugin that added each command, for error messages.
+        self.command_plugins: dict[str, str] = {}
         #: The names of the plugins found, loaded or disabled: the entry-point
         #: names and the module names given as extra plugins.
         self.plugin_names: list[str] = []
@@ -66,9 +76,30 @@ class Host:
                 self.formats[output_format.name] = output_format
                 self.format_plugins[output_format.name] = plugin
         for plugin, command in self._call(hook.crucible_checks_commands):
-            if command.name in self.commands:
-                raise PluginError(plugin, f"sub-command {command.name!r} is taken")
-            self.commands[command.name] = command
+            self._add_command(plugin, command)
+
+    def _add_command(self, plugin: str, command: Command) -> None:
+        name = getattr(command, "name", None)
+        if not isinstance(name, str) or not name or name.startswith("-"):
+            raise PluginError(
+                plugin,
+                f"contributed a command named {name!r}; a command needs a "
+                "non-empty str name that does not start with '-'",
+            )
+        if name in BUILT_IN_COMMANDS:
+            raise PluginError(
+                plugin,
+                f"command {name!r} has the name of a built-in command; "
+                "rename the plugin's command",
+            )
+        if name in self.commands:
+            first, second = self._in_order(self.command_plugins[name], plugin)
+            raise PluginError(
+                second,
+                f"command {name!r} is already added by {first!r}; rename one of them",
+            )
+        self.commands[name] = command
+        self.command_plugins[name] = plugin
 
     def _add_check(self, plugin: str, check: Check) -> None:
         info = getattr(check, "info", None)
@@ -78,16 +109,41 @@ class Host:
                 f"contributed <{type(check).__name__}> as a check; a check needs "
                 "an 'info' CheckInfo and a run method",
             )
-        if info.code in self.checks:
-            other = self.checks[info.code].info.plugin
-            raise PluginError(
-                plugin, f"check code {info.code} is already used by {other!r}"
-            )
+        _check_shape(plugin, info)
+        info = replace(info, plugin=plugin)
+        self._check_unique(info)
         if info.family not in self.families:
             raise PluginError(
                 plugin, f"check {info.code} names unknown family {info.family!r}"
             )
-        self.checks[info.code] = _WithPlugin(check, replace(info, plugin=plugin))
+        self.checks[info.code] = _WithPlugin(check, info)
+
+    def _check_unique(self, info: CheckInfo) -> None:
+        """Raise `PluginError` if another check has the code or name of
+        ``info``, blaming the plugin that was registered second."""
+        for other in self.checks.values():
+            if other.info.code != info.code and other.info.name != info.name:
+                continue
+            first_plugin, _ = self._in_order(other.info.plugin, info.plugin)
+            first, second = (other.info, info)
+            if first_plugin != other.info.plugin:
+                first, second = second, first
+            if other.info.code == info.code:
+                message = f"check code {info.code} is already used by {first.plugin!r}"
+            else:
+                message = (
+                    f"check {second.code} has the name {info.name!r}, which check "
+                    f"{first.code} of {first.plugin!r} already uses"
+                )
+            raise PluginError(second.plugin, message)
+
+    def _in_order(self, plugin: str, other: str) -> tuple[str, str]:
+        """Return two plugins in the order they were registered, so a clash
+        blames the one that came second."""
+        order = [name for name, _plugin in self.pluginmanager.list_name_plugin()]
+        if order.index(plugin) > order.index(other):
+            return other, plugin
+        return plugin, other
 
     def _call(self, caller: pluggy.HookCaller) -> Iterator[tuple[str, Any]]:
         """Call each implementation on its own, so an error names its plugin."""
@@ -95,10 +151,27 @@ class Host:
             try:
                 contributed = cast("Iterable[Any] | None", impl.function())
                 items = list(contributed or ())
-            except Exception as error:
+            except (Exception, SystemExit) as error:
                 raise PluginError(impl.plugin_name, _describe(error)) from error
             for item in items:
                 yield impl.plugin_name, item
+
+
+def _check_shape(plugin: str, info: CheckInfo) -> None:
+    """Raise `PluginError` unless the code and name of a check can be used as
+    selectors."""
+    if not isinstance(info.code, str) or not CODE_PATTERN.fullmatch(info.code):
+        raise PluginError(
+            plugin,
+            f"check {info.name!r} has the code {info.code!r}; a check code is "
+            "capital letters then digits, such as TODO001",
+        )
+    if not isinstance(info.name, str) or not _NAME_PATTERN.fullmatch(info.name):
+        raise PluginError(
+            plugin,
+            f"check {info.code} has the name {info.name!r}; a check name is "
+            "a word without spaces or commas, such as todo-without-owner",
+        )
 
 
 class _WithPlugin:
@@ -159,6 +232,12 @@ def _register(
 ) -> None:
     try:
         plugin = load()
+    except SystemExit as error:
+        raise PluginError(
+            name,
+            f"failed to import: the module called sys.exit({error.code!r}); "
+            "a plugin module must not exit when imported",
+        ) from error
     except Exception as error:
         raise PluginError(name, f"failed to import: {_describe(error)}") from error
     try:

@@ -341,16 +341,50 @@ def _order(finding: Finding) -> tuple[object, ...]:
 
 def _validate_finding(finding: object, info: CheckInfo) -> None:
     """Raise `PluginError` unless a check returned a finding of its own code,
-    located in the project on a real line."""
-    if not isinstance(finding, Finding) or finding.code != info.code:
-        problem = f"expected Finding objects with code {info.code}"
-    elif finding.path.startswith("/") or ".." in finding.path.split("/"):
-        problem = "expected a path relative to the project root"
-    elif finding.line < 1 or finding.column < 1:
-        problem = "expected a line and column of at least 1"
-    else:
-        return
-    raise PluginError(info.plugin, f"check {info.code} returned {finding!r}; {problem}")
+    located in the project on a real line, with a known severity.
+
+    Runs before any output is written, so a bad finding cannot stop the
+    output half-way.
+    """
+    problem = _finding_problem(finding, info)
+    if problem:
+        raise PluginError(
+            info.plugin, f"check {info.code} returned {finding!r}; {problem}"
+        )
+
+
+def _finding_problem(finding: object, info: CheckInfo) -> str:
+    """Describe what is wrong with one finding of a check, or return ''."""
+    if not isinstance(finding, Finding):
+        return f"expected Finding objects, got {type(finding).__name__}"
+    if finding.code != info.code:
+        return (
+            f"its code {finding.code!r} is not the check's code {info.code}; "
+            "a check reports findings of its own code only"
+        )
+    path = finding.path
+    if not isinstance(path, str):
+        return f"its path is a {type(path).__name__}; expected a str"
+    if path.startswith("/"):
+        return (
+            f"its path {path!r} is absolute; expected a path relative to the "
+            "project root"
+        )
+    if ".." in path.split("/"):
+        return (
+            f"its path {path!r} contains '..'; expected a path relative to the "
+            "project root, without '..'"
+        )
+    for field_name in ("line", "column"):
+        value = getattr(finding, field_name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            return f"its {field_name} {value!r} is not a number of at least 1"
+    if not isinstance(finding.message, str):
+        return f"its message is a {type(finding.message).__name__}; expected a str"
+    if not isinstance(finding.severity, Severity):
+        choices = ", ".join(f"Severity.{member.name}" for member in Severity)
+        return f"its severity {finding.severity!r} is not one of {choices}"
+    return ""
 
 
 def _filter(
