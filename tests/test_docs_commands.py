@@ -31,6 +31,12 @@ def test_wanted_lists_most_wanted_first(
     ]
 
 
+def test_wanted_escapes_control_characters(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path, {"index.md": "[[a\x1b]0;title\x07b]]\n"})
+    outcome = cli("--config", str(root / "pyproject.toml"), "docs", "wanted")
+    assert outcome.out == "    1  a\\x1b]0;title\\x07b  (docs/index.md:1)\n"
+
+
 def test_mv_rewrites_every_link(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(
         tmp_path,

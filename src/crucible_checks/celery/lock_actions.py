@@ -22,6 +22,7 @@ from crucible_checks.celery.lock import (
 )
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.errors import UsageError
+from crucible_checks.output import escape_controls
 from crucible_checks.run import RunOptions, build_project
 from crucible_checks.session import Session
 
@@ -60,9 +61,13 @@ def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
         print(f"Replaced the invalid lock file: {replaced}.")
     print(f"Wrote {count} task{'s' if count != 1 else ''} to {lock_file}.")
     for skipped in index.skipped:
-        print(f"{skipped.path}: skipped: {skipped.reason}")
+        print(escape_controls(f"{skipped.path}: skipped: {skipped.reason}"))
     for task in kept:
-        print(f"{task.path}: kept the locked task {task.name!r} of a skipped file")
+        print(
+            escape_controls(
+                f"{task.path}: kept the locked task {task.name!r} of a skipped file"
+            )
+        )
     return 0
 
 
@@ -104,9 +109,13 @@ def _list(index: TaskIndex, session: Session, lock_file: str, mode: str) -> int:
         bind = " bind" if task.bind else ""
         queue = task.option("queue")
         where = f" queue={queue}" if isinstance(queue, str) else ""
-        print(f"{name}{task.signature.render()}{bind}{where}  {task.path}:{task.line}")
+        print(
+            escape_controls(
+                f"{name}{task.signature.render()}{bind}{where}  {task.path}:{task.line}"
+            )
+        )
     for skipped in index.skipped:
-        print(f"{skipped.path}: skipped: {skipped.reason}")
+        print(escape_controls(f"{skipped.path}: skipped: {skipped.reason}"))
     locked = read_lock(session.config.root / lock_file, lock_file)
     if locked is None:
         print(f"{len(index.names)} tasks; no lock file {lock_file} yet.")
@@ -123,7 +132,11 @@ def _print_changes(changes: list[Change], mode: str) -> int:
     shown = [change for change in changes if reported(change.code, mode)]
     for change in shown:
         kind = CHANGE_KINDS[change.code]
-        print(f"{change.code} {kind.name}: task {change.task!r}: {change.detail}")
+        print(
+            escape_controls(
+                f"{change.code} {kind.name}: task {change.task!r}: {change.detail}"
+            )
+        )
     if not shown:
         print(f"No task changes that break {mode} compatibility.")
         return 0

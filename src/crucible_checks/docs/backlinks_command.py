@@ -16,6 +16,7 @@ from crucible_checks.docs.backlinks import (
 )
 from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.section_facts import SectionFacts
+from crucible_checks.output import escape_controls
 from crucible_checks.project import Project
 
 
@@ -68,7 +69,7 @@ def write_sections(
             continue
         if change is _Change.SECTION and check:
             changed += 1
-            print(f"would update {path}")
+            print(escape_controls(f"would update {path}"))
             continue
         text = project.read_text(files[path])
         if text is None:
@@ -77,16 +78,20 @@ def write_sections(
             found = backlinks.get(path, [])
             new = updated_page(graph.vault(), path, text, found, settings)
         except ValueError as error:
-            print(f"{path}: {error}", file=sys.stderr)
+            print(escape_controls(f"{path}: {error}"), file=sys.stderr)
             failed += 1
             continue
         if new != text:
             changed += 1
-            print(f"{'would update' if check else 'updated'} {path}")
+            print(escape_controls(f"{'would update' if check else 'updated'} {path}"))
             if not check:
                 write_text_atomic(project.root / path, new)
     verb = "would change" if check else "changed"
-    print(f"Backlinks sections: {changed} pages {verb}, {len(graph.pages)} pages read.")
+    pages = len(graph.pages)
+    print(
+        f"Backlinks sections: {changed} page{'' if changed == 1 else 's'} {verb}, "
+        f"{pages} page{'' if pages == 1 else 's'} read."
+    )
     return 1 if failed or (check and changed) else 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crucible_checks.errors import UsageError
+from crucible_checks.output import escape_controls
 
 if TYPE_CHECKING:
     from crucible_checks.session import Session
@@ -48,9 +49,9 @@ class QueuesCommand:
         top = build_topology(project)
         project.save_caches()
         if args.format in ("all", "table"):
-            print(render_table(top), end="")
+            print(escape_controls(render_table(top)), end="")
         if args.format == "all":
-            print(f"\n```mermaid\n{render_mermaid(top)}```")
+            print(escape_controls(f"\n```mermaid\n{render_mermaid(top)}```"))
         elif args.format == "mermaid":
-            print(render_mermaid(top), end="")
+            print(escape_controls(render_mermaid(top)), end="")
         return 0
