@@ -212,6 +212,17 @@ def test_command_raising(cli: Cli, plugins: Path) -> None:
     )
 
 
+def test_command_calling_exit(cli: Cli, plugins: Path) -> None:
+    source = command_plugin("leave", "import sys; sys.exit(3)")
+    write_plugin(plugins, "exiting_command", source)
+    outcome = cli("-p", "exiting_command", "leave")
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: plugin 'exiting_command': command 'leave' called "
+        "sys.exit(3); a command returns its exit status instead\n"
+    )
+
+
 @pytest.mark.parametrize("status", ["None", "3", "True", "'0'"])
 def test_command_bad_status(cli: Cli, plugins: Path, status: str) -> None:
     write_plugin(plugins, "odd_status", command_plugin("odd", f"return {status}"))

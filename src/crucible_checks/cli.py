@@ -119,6 +119,12 @@ def _run_plugin_command(args: argparse.Namespace, session: Session) -> int:
         status = session.host.commands[name].run(args, session)
     except (CrucibleError, BrokenPipeError):
         raise
+    except SystemExit as error:
+        raise PluginError(
+            plugin,
+            f"command {name!r} called sys.exit({error.code!r}); a command returns "
+            "its exit status instead",
+        ) from error
     except Exception as error:
         raise PluginError(
             plugin, f"command {name!r} failed: {type(error).__name__}: {error}"
