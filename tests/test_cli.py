@@ -72,6 +72,25 @@ def test_select_and_ignore(cli: Cli, project: Path) -> None:
     assert "TXT001" not in cli("run", "--select", "line-too-long").out
 
 
+def test_select_option_drops_configured_extend_select(cli: Cli, project: Path) -> None:
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text() + 'extend-select = ["TXT003"]\n')
+    assert cli("run").out.splitlines()[0] == (
+        "README.txt:1:1: TXT003 README.txt is missing"
+    )
+    assert cli("run", "--select", "TXT001").out.splitlines() == [
+        "notes.txt:2:11: TXT001 trailing whitespace",
+        "Found 1 finding (1 error).",
+    ]
+    assert cli(
+        "run", "--select", "TXT001", "--extend-select", "TXT003"
+    ).out.splitlines() == [
+        "README.txt:1:1: TXT003 README.txt is missing",
+        "notes.txt:2:11: TXT001 trailing whitespace",
+        "Found 2 findings (2 errors).",
+    ]
+
+
 def test_off_by_default_needs_exact_code(cli: Cli, project: Path) -> None:
     assert "TXT003" not in cli("run", "--select", "TXT").out
     outcome = cli("run", "--select", "TXT003")

@@ -171,13 +171,16 @@ def choose_checks(session: Session, options: RunOptions) -> list[Check]:
     validate_selectors(options.select or (), infos, "--select", UsageError)
     validate_selectors(options.extend_select, infos, "--extend-select", UsageError)
     validate_selectors(options.ignore, infos, "--ignore", UsageError)
-    select = options.select if options.select is not None else config.select
-    chosen = selected(
-        infos,
-        select,
-        [*config.extend_select, *options.extend_select],
-        [*config.ignore, *options.ignore],
-    )
+    select: Sequence[str] | None
+    if options.select is None:
+        select = config.select
+        extend = [*config.extend_select, *options.extend_select]
+    else:
+        # --select starts the selection again, so a hook given --select CEL
+        # runs no docs check that the config adds with extend-select.
+        select = options.select
+        extend = list(options.extend_select)
+    chosen = selected(infos, select, extend, [*config.ignore, *options.ignore])
     return [session.host.checks[info.code] for info in chosen]
 
 
