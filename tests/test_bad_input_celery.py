@@ -338,7 +338,7 @@ def test_against_tree_with_absolute_symlink(project: Path, cli: Cli) -> None:
     assert outcome.status == 1
     assert outcome.out.splitlines()[-2:] == [
         "CEL005 parameter-renamed: task 'tasks.add': parameter 'y' renamed to 'z'",
-        "1 task changes break BACKWARD compatibility.",
+        "1 task change breaks BACKWARD compatibility.",
     ]
 
 
@@ -354,7 +354,7 @@ def test_against_tree_with_outside_link_and_archive_name(
     assert outcome.status == 1
     assert outcome.out.splitlines()[-2:] == [
         "CEL005 parameter-renamed: task 'tasks.add': parameter 'y' renamed to 'z'",
-        "1 task changes break BACKWARD compatibility.",
+        "1 task change breaks BACKWARD compatibility.",
     ]
 
 

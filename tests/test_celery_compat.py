@@ -260,8 +260,31 @@ def test_against_git_revision(
     assert capsys.readouterr().out.splitlines() == [
         "CEL005 parameter-renamed: task 'tasks.job': parameter 'lang' renamed to "
         "'language'",
-        "1 task changes break BACKWARD compatibility.",
+        "1 task change breaks BACKWARD compatibility.",
     ]
+
+
+def test_list_mode_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(tmp_path, "def job(a): ...", "BACKWARD")
+    _lock(tmp_path, capsys)
+    _project(tmp_path, "def job(a, b=1): ...", "BACKWARD")
+    monkeypatch.chdir(tmp_path)
+    assert main(["tasks", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "No task changes that break BACKWARD compatibility."
+    )
+    assert main(["tasks", "list", "--mode", "FULL"]) == 1
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "CEL010 optional-parameter-added: task 'tasks.job': parameter 'b' added",
+        "1 task change breaks FULL compatibility.",
+    ]
+    assert main(["tasks", "lock", "--mode", "FULL"]) == 2
+    assert capsys.readouterr().err == (
+        "crucible-checks: error: tasks lock: --against and --mode apply to 'tasks "
+        "list' only; the lock is written from the code as it is\n"
+    )
 
 
 #: The end of every CEL004 message under BACKWARD, with the reason and the safe way.

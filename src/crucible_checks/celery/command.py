@@ -32,7 +32,7 @@ class TasksCommand:
         parser.add_argument(
             "--mode",
             choices=MODES,
-            help="compatibility mode for --against (default: the configured one)",
+            help="compatibility mode of 'list' (default: the configured one)",
         )
 
     def run(self, args: argparse.Namespace, session: Session) -> int:

@@ -29,6 +29,11 @@ from crucible_checks.session import Session
 
 def run_action(args: argparse.Namespace, session: Session) -> int:
     """Run the ``lock`` or ``list`` action that ``args`` names."""
+    if args.action == "lock" and (args.against is not None or args.mode is not None):
+        raise UsageError(
+            "tasks lock: --against and --mode apply to 'tasks list' only; the "
+            "lock is written from the code as it is"
+        )
     if args.against is not None:
         _check_revision(args.against)
     project = build_project(session, RunOptions())
@@ -41,7 +46,9 @@ def run_action(args: argparse.Namespace, session: Session) -> int:
         old = _index_at(session, args.against)
         mode = args.mode or settings.compatibility
         return _print_changes(_changes(old, index), mode)
-    return _list(index, session, settings.lock_file, settings.compatibility)
+    return _list(
+        index, session, settings.lock_file, args.mode or settings.compatibility
+    )
 
 
 def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
@@ -140,7 +147,10 @@ def _print_changes(changes: list[Change], mode: str) -> int:
     if not shown:
         print(f"No task changes that break {mode} compatibility.")
         return 0
-    print(f"{len(shown)} task changes break {mode} compatibility.")
+    if len(shown) == 1:
+        print(f"1 task change breaks {mode} compatibility.")
+    else:
+        print(f"{len(shown)} task changes break {mode} compatibility.")
     return 1
 
 
