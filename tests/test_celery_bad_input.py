@@ -107,8 +107,9 @@ def test_declared_encoding_read(in_tmp: Path, cli: Callable[..., Outcome]) -> No
         "declare utf-8 or a codec Python knows",
         "latin.py:6:1: CEL002 task 'latin.latin': parameter 'extra' added (value) "
         "-> (value, extra) breaks BACKWARD compatibility: old messages lack the "
-        "argument; old workers reject the new one; give the parameter a default, "
-        "deploy the workers, then update the producers",
+        "argument; old workers reject the new one; add the parameter at the end "
+        "with a default (or keyword-only, after '*'), deploy the workers, then "
+        "update the producers",
         "Found 2 findings (2 errors).",
     ]
 

@@ -81,8 +81,9 @@ EXPECTED = [
     "parameter for the task instance (); add self as the first parameter",
     "proj/tasks.py:12:1: CEL002 task 'proj.tasks.fetch': parameter 'timeout' added "
     "(url) -> (url, timeout) breaks BACKWARD compatibility: old messages lack the "
-    "argument; old workers reject the new one; give the parameter a default, "
-    "deploy the workers, then update the producers",
+    "argument; old workers reject the new one; add the parameter at the end "
+    "with a default (or keyword-only, after '*'), deploy the workers, then "
+    "update the producers",
     "proj/tasks.py:12:1: CEL201 task 'proj.tasks.fetch': soft_time_limit=600 is not "
     "below time_limit=300, so the worker process is killed as soon as "
     "SoftTimeLimitExceeded is raised and cleanup never finishes; set "

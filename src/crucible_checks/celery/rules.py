@@ -40,8 +40,8 @@ def info(
 SAFE_WAY = {
     "CEL001": "keep the old name registered (name='{task}') until queued messages "
     "drain, then run 'crucible-checks tasks lock'",
-    "CEL002": "give the parameter a default, deploy the workers, then update the "
-    "producers",
+    "CEL002": "add the parameter at the end with a default (or keyword-only, "
+    "after '*'), deploy the workers, then update the producers",
     "CEL003": "keep the parameter, or accept *args/**kwargs, until old messages drain",
     "CEL004": "keep the order, add new parameters at the end with defaults or as "
     "keyword-only parameters after '*', and keep a parameter you remove, with a "
