@@ -34,8 +34,24 @@ def test_timeout_not_positive(
     assert outcome.status == 2
     assert outcome.err == (
         f"crucible-checks: error: {config} [tool.crucible-checks]: "
-        f"[tool.crucible-checks.parity] 'timeout' must be more than 0 seconds, "
+        f"parity setting 'timeout' must be more than 0 seconds, "
         f"got {float(timeout)}\n"
+    )
+
+
+def test_parity_settings_missing(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "crucible-checks.toml"
+    config.write_text("[parity]\ntask = 'app.evaluate'\n")
+    monkeypatch.chdir(tmp_path)
+    outcome = cli("run", "--select", "PAR001")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {config}: the parity check needs the parity "
+        "settings task, legacy-queue, result-key and task-args; missing: "
+        "'legacy-queue', 'result-key', 'task-args'; the migration guide "
+        "(docs/migration-guide.md) shows them\n"
     )
 
 

@@ -272,3 +272,16 @@ def test_byte_order_mark_accepted(cli: Cli, folder: Path, name: str) -> None:
         "Found 1 finding (1 warning).\n"
     )
     assert outcome.status == 1
+
+
+def test_pyproject_table_in_other_file(cli: Cli, folder: Path) -> None:
+    other = folder / "other.toml"
+    other.write_text('[tool.crucible-checks]\nselect = ["TXT"]\n')
+    outcome = cli("--config", str(other), "run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {other}: [tool.crucible-checks] is the table of "
+        "pyproject.toml; in other.toml, write the settings at the top level, "
+        "without the [tool.crucible-checks] header (and [docs] for "
+        "[tool.crucible-checks.docs])\n"
+    )

@@ -236,6 +236,13 @@ def _read_table(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
     if path.name != PYPROJECT:
+        tool = document.get("tool")
+        if isinstance(tool, dict) and "crucible-checks" in tool:
+            raise ConfigError(
+                f"{path}: [{TABLE}] is the table of pyproject.toml; in {path.name}, "
+                f"write the settings at the top level, without the [{TABLE}] header "
+                f"(and [docs] for [{TABLE}.docs])"
+            )
         return dict(document)
     table = document.get("tool", {}).get("crucible-checks", {})
     if not isinstance(table, dict):

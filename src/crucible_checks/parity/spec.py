@@ -34,14 +34,15 @@ class ParitySpec:
         ]
         if missing:
             raise ParityError(
-                "[tool.crucible-checks.parity] is missing "
+                "the parity check needs the parity settings task, legacy-queue, "
+                "result-key and task-args; missing: "
                 + ", ".join(repr(name) for name in missing)
+                + "; the migration guide (docs/migration-guide.md) shows them"
             )
         timeout = float(options.get("timeout", 10.0))  # type: ignore[arg-type]
         if timeout <= 0:
             raise ParityError(
-                "[tool.crucible-checks.parity] 'timeout' must be more than 0 "
-                f"seconds, got {timeout}"
+                f"parity setting 'timeout' must be more than 0 seconds, got {timeout}"
             )
         return cls(
             task=str(options["task"]),
