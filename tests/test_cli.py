@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from crucible_checks import __version__
+from crucible_checks import cli as cli_module
+from crucible_checks.session import Session
 from tests.conftest import Outcome
 
 Cli = Callable[..., Outcome]
@@ -231,3 +234,36 @@ def test_path_outside_project_root(
         "check one project at a time, or pass --config with a config file above "
         "both\n"
     )
+
+
+def test_option_value_is_not_a_path(
+    cli: Cli, project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    reports = tmp_path_factory.mktemp("reports")
+    output = reports / "results.json"
+    output.write_text("[]")
+    outcome = cli("run", "--format", "json", "--output-file", str(output))
+    assert outcome.status == 1
+    assert [item["code"] for item in json.loads(output.read_text())] == [
+        "TXT002",
+        "TXT001",
+    ]
+    assert not (reports / ".crucible_checks_cache").exists()
+
+
+def test_value_options_match_parser(project: Path) -> None:
+    session = Session.create(start=project)
+    parser = cli_module._build_parser(session, "run")
+    subparsers = next(
+        action
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    taking_values = {
+        option
+        for command in ("run", "baseline")
+        for action in subparsers.choices[command]._actions
+        if action.nargs != 0
+        for option in action.option_strings
+    }
+    assert taking_values == cli_module._VALUE_OPTIONS

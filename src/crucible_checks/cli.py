@@ -147,11 +147,42 @@ def _start_folder(arguments: list[str]) -> Path | None:
     after = arguments[
         arguments.index(next(c for c in arguments if c in _PATH_COMMANDS)) + 1 :
     ]
-    for argument in after:
+    for argument in _positionals(after):
         path = Path(argument)
-        if not argument.startswith("-") and path.exists():
+        if path.exists():
             return path if path.is_dir() else path.parent
     return None
+
+
+#: Options of ``run`` and ``baseline`` that take a value, which is not a path
+#: to check even when a file of that name exists (``--output-file out.json``).
+_VALUE_OPTIONS = frozenset(
+    {
+        "--select",
+        "--extend-select",
+        "--ignore",
+        "--file-source",
+        "--format",
+        "--output-file",
+        "--changed-since",
+    }
+)
+
+
+def _positionals(arguments: list[str]) -> list[str]:
+    """Return the arguments that are not options or the values of options."""
+    found: list[str] = []
+    skip = False
+    for index, argument in enumerate(arguments):
+        if argument == "--":
+            return [*found, *arguments[index + 1 :]]
+        if skip:
+            skip = False
+        elif argument.startswith("-"):
+            skip = argument in _VALUE_OPTIONS
+        else:
+            found.append(argument)
+    return found
 
 
 def _global_parser(add_help: bool = True) -> argparse.ArgumentParser:
