@@ -6,6 +6,7 @@ cache reports, and exits with status 1 for its findings, never with an error.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -239,6 +240,63 @@ def test_cache_of_another_key_counts_as_empty(
     status, findings, _stderr = run_cli(root)
     assert (status, findings) == expected
     assert (tmp_path / "another-key").stat().st_size == 32
+
+
+def _signed(key: bytes, payload: bytes) -> bytes:
+    """Return ``payload`` as a cache file signed with ``key``."""
+    signature = hashlib.blake2b(payload, key=key, digest_size=32).digest()
+    return b"crucible-checks cache 1\n" + payload + signature
+
+
+@pytest.mark.parametrize("variable", ["XDG_CACHE_HOME", KEY_FILE_VARIABLE])
+def test_key_inside_project_not_trusted(
+    tmp_path: Path,
+    warm_project: Path,
+    expected: object,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    root = copy_project(warm_project, tmp_path / "project")
+    key = bytes(range(32))
+    (root / "crucible-checks").mkdir()
+    (root / "crucible-checks" / "cache-key").write_bytes(key)
+    marker = tmp_path / "unpickled"
+    planted = _signed(key, pickle.dumps((_Marker(marker), 1, 2, 3)))
+    for pattern in CACHE_FILES:
+        for path in cache_files(root, pattern):
+            path.write_bytes(planted)
+    edit_project(root)
+    monkeypatch.delenv(KEY_FILE_VARIABLE)
+    relative = "." if variable == "XDG_CACHE_HOME" else "crucible-checks/cache-key"
+    monkeypatch.setenv(variable, relative)
+    monkeypatch.chdir(root)
+    status, findings, _stderr = run_cli(root)
+    assert (status, findings) == expected
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "too long", "endless"])
+def test_unusable_key_file_left_alone(
+    tmp_path: Path,
+    warm_project: Path,
+    expected: object,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    root = copy_project(warm_project, tmp_path / "project")
+    key_file = tmp_path / "key"
+    if kind == "fifo":
+        os.mkfifo(key_file)
+    elif kind == "too long":
+        key_file.write_bytes(b"a file of someone else, not a key\n")
+    else:
+        key_file = Path("/dev/zero")
+    monkeypatch.setenv(KEY_FILE_VARIABLE, str(key_file))
+    edit_project(root)
+    status, findings, _stderr = run_cli(root)
+    assert (status, findings) == expected
+    if kind == "too long":
+        assert key_file.read_bytes() == b"a file of someone else, not a key\n"
 
 
 def test_cache_folder_link_not_written_through(

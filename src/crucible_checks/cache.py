@@ -13,6 +13,7 @@ someone else, therefore counts as empty: unpickling it could run any code.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import hashlib
@@ -26,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from crucible_checks.atomic import write_atomic, write_atomic_with
+from crucible_checks.atomic import write_atomic_with
 from crucible_checks.files import SourceFile
 
 _README = "Cache of crucible-checks; safe to delete.\n"
@@ -137,42 +138,73 @@ def _signer() -> hashlib.blake2b:
 
 @functools.cache
 def _signing_key() -> bytes:
-    """Return this user's signing key, creating it on first use.
+    """Return this user's signing key, creating the key file if there is none.
 
-    Without a place to keep it, the key lives for this process only: caches
+    Without a usable key file, the key lives for this process only: caches
     written by other runs then count as empty, and the run is only slower.
+    An existing file that is not a key is never overwritten.
     """
-    try:
-        path = _key_path()
-    except RuntimeError:  # No home folder to keep it in.
+    path = _key_path()
+    if path is None:
         return os.urandom(_KEY_SIZE)
-    key = _read_key(path)
-    if key is not None:
-        return key
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomic(path, os.urandom(_KEY_SIZE))
-        path.chmod(0o600)
-    except OSError:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
         return os.urandom(_KEY_SIZE)
-    # Two first runs at once each write a key; both keep the one that won.
-    return _read_key(path) or os.urandom(_KEY_SIZE)
+    try:
+        _create_key_file(path)
+        return _read_key(path)
+    except (OSError, ValueError):
+        return os.urandom(_KEY_SIZE)
 
 
-def _key_path() -> Path:
-    explicit = os.environ.get(KEY_FILE_VARIABLE)
+def _key_path() -> Path | None:
+    """Return where the key lives, or None when there is no safe place.
+
+    A relative path would put the key inside the project being checked,
+    where a cloned repository could bring its own, so it is ignored, as the
+    XDG specification asks of a relative XDG_CACHE_HOME.
+    """
+    explicit = os.environ.get(KEY_FILE_VARIABLE, "")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "crucible-checks" / "cache-key"
+        return Path(explicit) if Path(explicit).is_absolute() else None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not Path(base).is_absolute():
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # No home folder to keep it in.
+            return None
+    folder = Path(base)
+    return folder / "crucible-checks" / "cache-key" if folder.is_absolute() else None
 
 
-def _read_key(path: Path) -> bytes | None:
+def _create_key_file(path: Path) -> None:
+    """Write a new key to ``path`` unless a file is there already.
+
+    The key goes to a temporary file that is then linked into place, so a
+    reader never sees half a key and two first runs agree on one key.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        key = path.read_bytes()
-    except (OSError, RuntimeError):
-        return None
-    return key if len(key) == _KEY_SIZE else None
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(os.urandom(_KEY_SIZE))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _read_key(path: Path) -> bytes:
+    """Return the key in ``path``; raise OSError or ValueError if it holds none."""
+    with open_cache_file(path) as file:
+        key = file.read(_KEY_SIZE + 1)
+    if len(key) != _KEY_SIZE:
+        raise ValueError(f"{path}: not a key of {_KEY_SIZE} bytes")
+    return key
 
 
 #: Entries are split over this many files, so a run that changed a few files
