@@ -309,6 +309,23 @@ def test_front_matter_field_types(tmp_path: Path, cli: Cli) -> None:
     ]
 
 
+def test_front_matter_values_python_cannot_build(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(
+        tmp_path,
+        {
+            "index.md": "[[a]] [[b]]\n",
+            "a.md": "---\ndate: !!timestamp 2024-13-45\n---\n",
+            "b.md": "---\nbig: " + "1" * 5000 + "\n---\n",
+        },
+    )
+    assert findings(cli, root, "--select", "DOC006") == [
+        "docs/a.md:2:1: DOC006 invalid front matter: YAML error: invalid value: "
+        "month must be in 1..12" + NOT_READ,
+        "docs/b.md:2:1: DOC006 invalid front matter: YAML error: invalid value: "
+        "Exceeds the limit (4300 digits) for integer string conversion" + NOT_READ,
+    ]
+
+
 def test_front_matter_errors_cached(tmp_path: Path, cli: Cli) -> None:
     root = write_vault(
         tmp_path,

@@ -80,6 +80,11 @@ def read_front_matter(text: str) -> FrontMatter:
         # Only the pure-Python loader recurses per nesting level. libyaml,
         # behind CSafeLoader, rejects deep nesting with a YAML error.
         return FrontMatter(error="YAML error: values nested too deeply")
+    except (ValueError, OverflowError, TypeError) as error:
+        # A value YAML parses but Python cannot build, such as the date
+        # 2024-13-45 or an integer of more than 4300 digits.
+        reason = str(error).split(";")[0].split(":")[0] or type(error).__name__
+        return FrontMatter(error=f"YAML error: invalid value: {reason}")
     finally:
         loader.dispose()
     if data is None:
