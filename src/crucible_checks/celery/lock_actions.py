@@ -22,7 +22,7 @@ from crucible_checks.celery.lock import (
 )
 from crucible_checks.celery.settings import celery_settings
 from crucible_checks.errors import UsageError
-from crucible_checks.output import escape_controls
+from crucible_checks.output import escape_line
 from crucible_checks.run import RunOptions, build_project
 from crucible_checks.session import Session
 
@@ -68,10 +68,10 @@ def _lock(session: Session, index: TaskIndex, lock_file: str) -> int:
         print(f"Replaced the invalid lock file: {replaced}.")
     print(f"Wrote {count} task{'s' if count != 1 else ''} to {lock_file}.")
     for skipped in index.skipped:
-        print(escape_controls(f"{skipped.path}: skipped: {skipped.reason}"))
+        print(escape_line(f"{skipped.path}: skipped: {skipped.reason}"))
     for task in kept:
         print(
-            escape_controls(
+            escape_line(
                 f"{task.path}: kept the locked task {task.name!r} of a skipped file"
             )
         )
@@ -117,12 +117,12 @@ def _list(index: TaskIndex, session: Session, lock_file: str, mode: str) -> int:
         queue = task.option("queue")
         where = f" queue={queue}" if isinstance(queue, str) else ""
         print(
-            escape_controls(
+            escape_line(
                 f"{name}{task.signature.render()}{bind}{where}  {task.path}:{task.line}"
             )
         )
     for skipped in index.skipped:
-        print(escape_controls(f"{skipped.path}: skipped: {skipped.reason}"))
+        print(escape_line(f"{skipped.path}: skipped: {skipped.reason}"))
     locked = read_lock(session.config.root / lock_file, lock_file)
     if locked is None:
         print(f"{len(index.names)} tasks; no lock file {lock_file} yet.")
@@ -140,7 +140,7 @@ def _print_changes(changes: list[Change], mode: str) -> int:
     for change in shown:
         kind = CHANGE_KINDS[change.code]
         print(
-            escape_controls(
+            escape_line(
                 f"{change.code} {kind.name}: task {change.task!r}: {change.detail}"
             )
         )

@@ -16,7 +16,7 @@ from crucible_checks.docs.backlinks import (
 )
 from crucible_checks.docs.link_graph import LinkGraph
 from crucible_checks.docs.section_facts import SectionFacts
-from crucible_checks.output import escape_controls
+from crucible_checks.output import escape_line
 from crucible_checks.project import Project
 
 
@@ -69,7 +69,7 @@ def write_sections(
             continue
         if change is _Change.SECTION and check:
             changed += 1
-            print(escape_controls(f"would update {path}"))
+            print(escape_line(f"would update {path}"))
             continue
         text = project.read_text(files[path])
         if text is None:
@@ -78,12 +78,12 @@ def write_sections(
             found = backlinks.get(path, [])
             new = updated_page(graph.vault(), path, text, found, settings)
         except ValueError as error:
-            print(escape_controls(f"{path}: {error}"), file=sys.stderr)
+            print(escape_line(f"{path}: {error}"), file=sys.stderr)
             failed += 1
             continue
         if new != text:
             changed += 1
-            print(escape_controls(f"{'would update' if check else 'updated'} {path}"))
+            print(escape_line(f"{'would update' if check else 'updated'} {path}"))
             if not check:
                 write_text_atomic(project.root / path, new)
     verb = "would change" if check else "changed"

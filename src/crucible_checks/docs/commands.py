@@ -19,7 +19,7 @@ from crucible_checks.docs.vault import Vault, vault_of
 from crucible_checks.docs.wanted import wanted_pages
 from crucible_checks.errors import UsageError
 from crucible_checks.files import DEFAULT_EXCLUDE, Walker
-from crucible_checks.output import escape_controls
+from crucible_checks.output import escape_controls, escape_line
 from crucible_checks.project import Project
 from crucible_checks.run import RunOptions, build_project
 from crucible_checks.session import Session
@@ -62,7 +62,7 @@ class WantedAction:
             wanted = wanted[: args.limit]
         for item in wanted:
             places = ", ".join(f"{path}:{line}" for path, line in item.places)
-            print(escape_controls(f"{item.page_count:5}  {item.name}  ({places})"))
+            print(escape_line(f"{item.page_count:5}  {item.name}  ({places})"))
         if not wanted:
             print("No wanted pages: every wiki link reaches a page.")
         return 0
@@ -111,14 +111,14 @@ class MoveAction:
         prepared = prepare_move(root, walker, config.roots, plan)
         for path, edits in sorted(plan.edits.items()):
             for edit in edits:
-                print(escape_controls(f"{path}: {edit.replacement}"))
+                print(escape_line(f"{path}: {edit.replacement}"))
         if not args.dry_run:
             write_move(prepared)
         verb = "would move" if args.dry_run else "moved"
         links = _plural(plan.link_count, "link")
         files = _plural(plan.file_count, "file")
         print(
-            escape_controls(
+            escape_line(
                 f"{verb} {plan.old} to {plan.new}; {links} rewritten in {files}"
             )
         )

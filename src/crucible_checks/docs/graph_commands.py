@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from crucible_checks.docs.graph_export import FORMATS
 from crucible_checks.errors import UsageError
-from crucible_checks.output import escape_controls
+from crucible_checks.output import escape_line
 from crucible_checks.run import RunOptions, build_project, fewer_collections
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def report_problems(project: Project, graph: LinkGraph) -> None:
         if page is not None and not page.readable:
             project.read_text(file)
     for problem in project.read_problems.values():
-        print(escape_controls(f"{problem.relative}: {problem.reason}"), file=sys.stderr)
+        print(escape_line(f"{problem.relative}: {problem.reason}"), file=sys.stderr)
 
 
 class BacklinksAction:
@@ -144,7 +144,7 @@ class StatsAction:
             print(json.dumps(stats.as_json(), indent=2, ensure_ascii=False))
         else:
             for line in format_stats(stats):
-                print(escape_controls(line))
+                print(escape_line(line))
         return 0
 
 

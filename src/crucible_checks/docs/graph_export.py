@@ -12,6 +12,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from crucible_checks.docs.resolve import MISSING, PAGE
+from crucible_checks.output import escape_line
 
 if TYPE_CHECKING:
     from crucible_checks.docs.link_graph import LinkGraph
@@ -258,9 +259,10 @@ def to_dot(graph: DocGraph) -> str:
 
 
 def _dot_quote(text: str) -> str:
-    """Quote a DOT ID; only ``"`` needs escaping, and a backslash before it."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\r", " ").replace("\n", " ")
+    """Quote a DOT ID: ``"`` and a backslash need escaping, and control
+    characters are shown as escapes such as ``\\x1b``."""
+    flat = escape_line(text.replace("\r", " ").replace("\n", " "))
+    escaped = flat.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
 
 
@@ -291,5 +293,5 @@ _MERMAID_ENTITIES = {char: f"#{ord(char)};" for char in '#"<>&`'}
 
 def _mermaid_text(text: str) -> str:
     """Escape a label with Mermaid's ``#code;`` entities, so markup stays text."""
-    flat = text.replace("\r", " ").replace("\n", " ")
+    flat = escape_line(text.replace("\r", " ").replace("\n", " "))
     return "".join(_MERMAID_ENTITIES.get(char, char) for char in flat)

@@ -12,6 +12,9 @@ from crucible_checks.findings import Finding
 
 #: C0 controls except the line feed, DEL and C1 controls.
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: A line feed that an indented detail line does not follow.
+_BARE_LINE_FEED = re.compile("\n(?!  )")
 
 
 def escape_controls(text: str) -> str:
@@ -19,10 +22,19 @@ def escape_controls(text: str) -> str:
 
     The formats a person reads pass every message and source line through
     this, so text from a checked file cannot move the cursor or set the
-    terminal title. Line feeds stay, because some messages (PAR001) list
-    details on indented lines of their own.
+    terminal title. A line feed stays only before an indented line, as some
+    messages (PAR001) list details on indented lines of their own; any other
+    line feed, such as one in a task name, could start a forged finding line.
     """
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    escaped = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return _BARE_LINE_FEED.sub("\\\\x0a", escaped)
+
+
+def escape_line(text: str) -> str:
+    """Replace each control character, the line feed too, with a visible
+    escape: for a name printed on a line of its own, which a line feed in a
+    file or task name could otherwise split into a forged second line."""
+    return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 @dataclass(frozen=True)

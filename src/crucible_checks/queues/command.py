@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crucible_checks.errors import UsageError
-from crucible_checks.output import escape_controls
 
 if TYPE_CHECKING:
     from crucible_checks.session import Session
@@ -49,9 +48,10 @@ class QueuesCommand:
         top = build_topology(project)
         project.save_caches()
         if args.format in ("all", "table"):
-            print(escape_controls(render_table(top)), end="")
+            # The renderers escape every name they print.
+            print(render_table(top), end="")
         if args.format == "all":
-            print(escape_controls(f"\n```mermaid\n{render_mermaid(top)}```"))
+            print(f"\n```mermaid\n{render_mermaid(top)}```")
         elif args.format == "mermaid":
-            print(escape_controls(render_mermaid(top)), end="")
+            print(render_mermaid(top), end="")
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from crucible_checks.output import escape_line
 from crucible_checks.queues.model import ListRole, Producer, Worker
 from crucible_checks.queues.topology import Topology
 
@@ -62,7 +63,7 @@ def topology_rows(top: Topology) -> list[tuple[str, str, str, str]]:
 
 def render_table(top: Topology) -> str:
     """Return the queue table, then what could not be read and the Redis lists."""
-    rows = [_HEADERS, *topology_rows(top)]
+    rows = [_HEADERS, *[tuple(map(escape_line, row)) for row in topology_rows(top)]]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = [
         "  ".join(
@@ -71,8 +72,8 @@ def render_table(top: Topology) -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    lines.extend(_unknown_lines(top))
-    lines.extend(_list_lines(top))
+    lines.extend(map(escape_line, _unknown_lines(top)))
+    lines.extend(map(escape_line, _list_lines(top)))
     return "\n".join(lines) + "\n"
 
 
@@ -111,7 +112,7 @@ def _node_id(prefix: str, name: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', "#quot;") + '"'
+    return '"' + escape_line(text).replace('"', "#quot;") + '"'
 
 
 def render_mermaid(top: Topology) -> str:
