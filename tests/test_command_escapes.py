@@ -68,3 +68,14 @@ def test_task_name_line_feed_escaped(cli: Cli, project: Path) -> None:
     assert outcome.out.splitlines()[0] == (
         "ok\\x0aFORGED app/x.py:1(value) queue=q\\x1b]0;title\\x07  tasks.py:5"
     )
+
+
+def test_bidi_override_escaped(cli: Cli, project: Path) -> None:
+    (project / "docs" / "index.md").write_text(
+        "# Home\n\n[x](missing\u202eevil\u202c.md)\n"
+    )
+    outcome = cli("run", "--select", "DOC003")
+    assert outcome.out.splitlines()[0] == (
+        "docs/index.md:3:1: DOC003 dead link missing\\u202eevil\\u202c.md: no file "
+        "'docs/missing\\u202eevil\\u202c.md'"
+    )

@@ -10,9 +10,12 @@ from typing import Protocol
 from crucible_checks.checks import CheckInfo
 from crucible_checks.findings import Finding
 
-#: C0 controls except the line feed, DEL and C1 controls.
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Characters that reorder the text around them (bidirectional overrides,
+#: embeddings, isolates and marks), so "evil\u202etxt.md" reads "evildm.txt".
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+#: C0 controls except the line feed, DEL, C1 controls and bidi controls.
+_CONTROL = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_ANY_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 #: A line feed that an indented detail line does not follow.
 _BARE_LINE_FEED = re.compile("\n(?!  )")
 
@@ -26,7 +29,7 @@ def escape_controls(text: str) -> str:
     messages (PAR001) list details on indented lines of their own; any other
     line feed, such as one in a task name, could start a forged finding line.
     """
-    escaped = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    escaped = _CONTROL.sub(_visible, text)
     return _BARE_LINE_FEED.sub("\\\\x0a", escaped)
 
 
@@ -34,7 +37,12 @@ def escape_line(text: str) -> str:
     """Replace each control character, the line feed too, with a visible
     escape: for a name printed on a line of its own, which a line feed in a
     file or task name could otherwise split into a forged second line."""
-    return _ANY_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return _ANY_CONTROL.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True)
