@@ -341,3 +341,46 @@ def test_disabled_core_still_lists(cli: Cli, plugins: Path) -> None:
     assert outcome.status == 0
     assert "DOC001" in outcome.out
     assert "CC002" not in outcome.out
+
+
+@pytest.mark.parametrize(
+    ("returned", "problem"),
+    [
+        ('"extra"', "crucible_checks_families returned a str; a hook returns a list"),
+        (
+            "[42]",
+            "contributed <int> as a family; a family is a "
+            "crucible_checks.Family with a str name",
+        ),
+    ],
+)
+def test_families_hook_wrong_type(
+    cli: Cli, plugins: Path, returned: str, problem: str
+) -> None:
+    source = f"""
+    from crucible_checks import hookimpl
+
+    @hookimpl
+    def crucible_checks_families():
+        return {returned}
+    """
+    write_plugin(plugins, "odd_families", source)
+    outcome = cli("-p", "odd_families", "list")
+    assert outcome.status == 2
+    assert outcome.err.splitlines()[0].startswith(
+        "crucible-checks: error: plugin 'odd_families': "
+    )
+    assert problem in outcome.err
+
+
+def test_command_arguments_raising(cli: Cli, plugins: Path) -> None:
+    adds_nothing = "def add_arguments(self, parser):\n            pass"
+    raises = "def add_arguments(self, parser):\n            raise RuntimeError('no')"
+    source = command_plugin("args", "return 0").replace(adds_nothing, raises)
+    write_plugin(plugins, "arguments_command", source)
+    outcome = cli("-p", "arguments_command", "args")
+    assert outcome.status == 2
+    assert outcome.err == (
+        "crucible-checks: error: plugin 'arguments_command': command 'args' failed "
+        "to add its arguments: RuntimeError: no\n"
+    )

@@ -17,6 +17,7 @@ from crucible_checks import __version__
 from crucible_checks.atomic import write_text_atomic
 from crucible_checks.baseline import read_baseline, write_baseline
 from crucible_checks.checks import CheckInfo
+from crucible_checks.commands import Command
 from crucible_checks.config import nearest
 from crucible_checks.errors import CrucibleError, PluginError, UsageError
 from crucible_checks.output import OutputContext
@@ -245,8 +246,22 @@ def _build_parser(
     for command in session.host.commands.values():
         command_parser = commands.add_parser(command.name, help=command.help)
         if command.name == chosen:
-            command.add_arguments(command_parser)
+            _add_command_arguments(session, command, command_parser)
     return parser
+
+
+def _add_command_arguments(
+    session: Session, command: Command, parser: argparse.ArgumentParser
+) -> None:
+    """Let a plugin command add its arguments, naming the plugin if it fails."""
+    try:
+        command.add_arguments(parser)
+    except (Exception, SystemExit) as error:
+        raise PluginError(
+            session.host.command_plugins[command.name],
+            f"command {command.name!r} failed to add its arguments: "
+            f"{type(error).__name__}: {error}",
+        ) from error
 
 
 def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:

@@ -67,7 +67,13 @@ class Host:
         check: Check
         output_format: OutputFormat
         command: Command
-        for _plugin, family in self._call(hook.crucible_checks_families):
+        for plugin, family in self._call(hook.crucible_checks_families):
+            if not isinstance(family, Family) or not isinstance(family.name, str):
+                raise PluginError(
+                    plugin,
+                    f"contributed <{type(family).__name__}> as a family; a family "
+                    "is a crucible_checks.Family with a str name",
+                )
             self.families.setdefault(family.name, family)
         for plugin, check in self._call(hook.crucible_checks_checks):
             self._add_check(plugin, check)
@@ -150,6 +156,11 @@ class Host:
         for impl in reversed(caller.get_hookimpls()):
             try:
                 contributed = cast("Iterable[Any] | None", impl.function())
+                if isinstance(contributed, (str, bytes)):
+                    raise TypeError(
+                        f"{caller.name} returned a {type(contributed).__name__}; "
+                        "a hook returns a list"
+                    )
                 items = list(contributed or ())
             except (Exception, SystemExit) as error:
                 raise PluginError(impl.plugin_name, _describe(error)) from error
