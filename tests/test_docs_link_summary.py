@@ -272,3 +272,22 @@ def test_files_outside_docs_root_change_nothing(
     # still holds: the files elsewhere were never part of the vault.
     assert cli("run", "--select", "DOC").out.splitlines()[:-1] == expected
     assert snapshot.stat().st_mtime_ns == written
+
+
+def test_front_matter_error_follows_warm_edit(tmp_path: Path, cli: Cli) -> None:
+    root = write_vault(tmp_path)
+    setup = root / "docs" / "Setup.md"
+    edit(setup, "---\ntitle: [open\n---\n" + PAGES["Setup.md"])
+    first = findings(cli, root, "--select", "DOC006")
+    assert first == [
+        "docs/Setup.md:2:8: DOC006 invalid front matter: YAML error: did not find "
+        "expected ',' or ']' while parsing a flow sequence; until it is fixed, the "
+        "page's aliases, slug and orphan fields are ignored"
+    ]
+    # Still invalid and still without names: the snapshot takes the new error.
+    edit(setup, "---\ntitle: x: y\n---\n" + PAGES["Setup.md"])
+    expected = findings(cli, root, "--select", "DOC006", "--no-cache")
+    assert findings(cli, root, "--select", "DOC006") == expected
+    assert expected != first
+    edit(setup, PAGES["Setup.md"])
+    assert findings(cli, root, "--select", "DOC006") == []

@@ -62,7 +62,7 @@ from crucible_checks.project import Project
 SNAPSHOT_FILE = "docs-summary.pickle"
 PAGES_FILE = "docs-summary-pages.pickle"
 #: Raise when the snapshot's content changes, so old snapshots are ignored.
-VERSION = 3
+VERSION = 4
 SHARED_KEY = "docs.link-summary"
 #: With more changed pages than this, rebuilding the vault costs less.
 MAX_CHANGED_PAGES = 200
@@ -73,6 +73,8 @@ MAX_STALE_PAGES = 20
 UNREADABLE = "unreadable"
 
 Notable = tuple[tuple[Link, Resolution], ...]
+#: A page's invalid front matter: 1-based line and column, and the problem.
+FrontMatterError = tuple[int, int, str]
 _new_tuple: Any = tuple.__new__
 _PAGES_PER_CHUNK = 1000
 
@@ -99,6 +101,8 @@ class LinkSummary:
     names: dict[str, str] = field(repr=False)
     #: Whether the snapshot must be written again.
     changed: bool = True
+    #: Per page whose front matter is invalid: where, and the problem.
+    front_matter: dict[str, FrontMatterError] = field(default_factory=dict)
 
     def linked_pages(self) -> set[str]:
         """Return the pages that a link from another page reaches."""
@@ -176,6 +180,19 @@ def summarise(vault: Vault, sources: Iterable[str] | None = None) -> LinkSummary
             page.path: names_digest(page.record) if page.readable else UNREADABLE
             for page in pages_chosen
         },
+        front_matter={
+            page.path: _front_matter_error(page.record)
+            for page in pages_chosen
+            if page.record.front_matter_error is not None
+        },
+    )
+
+
+def _front_matter_error(record: PageRecord) -> FrontMatterError:
+    return (
+        record.front_matter_error_line,
+        record.front_matter_error_column,
+        record.front_matter_error or "",
     )
 
 
@@ -289,6 +306,7 @@ class _Snapshot:
     marked: frozenset[str]
     shared_permalinks: tuple[tuple[str, str, str], ...]
     names: dict[str, str]
+    front_matter: dict[str, FrontMatterError]
     fingerprint: str
     generation: str
 
@@ -303,6 +321,7 @@ class _Snapshot:
             summary.marked,
             summary.shared_permalinks,
             summary.names,
+            summary.front_matter,
             summary.vault.link_cache.fingerprint,
             generation,
         )
@@ -316,6 +335,7 @@ class _Snapshot:
             self.marked,
             self.shared_permalinks,
             self.names,
+            self.front_matter,
             self.fingerprint,
             self.generation,
         )
@@ -379,6 +399,7 @@ def _update(
         stored.shared_permalinks,
         stored.names,
         changed=len(changed) > MAX_STALE_PAGES,
+        front_matter=stored.front_matter,
     )
     for file in changed:
         if _refresh(summary, stored, file.relative):
@@ -395,17 +416,21 @@ def _refresh(summary: LinkSummary, stored: _Snapshot, source: str) -> bool:
         summary.targets.get(source),
         source in summary.exempt,
         source in summary.marked,
+        summary.front_matter.get(source),
     )
     after = (
         page.notable.get(source),
         page.targets.get(source),
         source in page.exempt,
         source in page.marked,
+        page.front_matter.get(source),
     )
     if before == after:
         return False
     _replace_entry(summary.notable, page.notable, source)
     _replace_entry(summary.targets, page.targets, source)
+    # The same dictionary as the snapshot's, so this updates both.
+    _replace_entry(summary.front_matter, page.front_matter, source)
     stored.plain_notable.pop(source, None)
     if source in page.notable:
         stored.plain_notable[source] = _plain_pairs(page.notable[source])
@@ -451,6 +476,7 @@ def _from_plain(plain: tuple[Any, ...]) -> _Snapshot:
         marked,
         shared_permalinks,
         names,
+        front_matter,
         fingerprint,
         generation,
     ) = plain
@@ -470,6 +496,7 @@ def _from_plain(plain: tuple[Any, ...]) -> _Snapshot:
         marked,
         shared_permalinks,
         names,
+        front_matter,
         fingerprint,
         generation,
     )

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 
 from crucible_checks.checks import OptionValue
 from crucible_checks.docs import rules
-from crucible_checks.docs.front_matter_check import front_matter_errors
 from crucible_checks.docs.link_summary import link_summary_of
 from crucible_checks.docs.vault import Page, Vault, orphan_exempt
 from crucible_checks.findings import Finding
@@ -37,11 +36,8 @@ class OrphanPage:
         }
         # Invalid front matter is not read, so its 'orphan: true', if any,
         # exempts nothing, and the message must not ask to add one.
-        invalid = front_matter_errors(
-            project, [file for file in project.files if file.relative in orphans]
-        )
         for path in sorted(orphans):
-            if path in invalid:
+            if path in summary.front_matter:
                 advice = "or fix its invalid front matter (DOC006)"
             else:
                 advice = "or add 'orphan: true' to its front matter"
