@@ -79,3 +79,13 @@ def test_bidi_override_escaped(cli: Cli, project: Path) -> None:
         "docs/index.md:3:1: DOC003 dead link missing\\u202eevil\\u202c.md: no file "
         "'docs/missing\\u202eevil\\u202c.md'"
     )
+
+
+def test_full_source_line_after_form_feed(cli: Cli, project: Path) -> None:
+    (project / "docs" / "index.md").write_text("# Home\x0cpage\r\n\r\n[[gone]]\n")
+    outcome = cli("run", "--select", "DOC001", "--format", "full")
+    assert outcome.out.splitlines()[:3] == [
+        "docs/index.md:3:1: DOC001 dead wiki link [[gone]]: no page 'gone'",
+        "    3 | [[gone]]",
+        "      | ^",
+    ]

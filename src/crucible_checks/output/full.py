@@ -51,6 +51,8 @@ def _lines(path: Path) -> list[str]:
     try:
         if path.stat().st_size > 2 * 1024 * 1024:
             return []
-        return path.read_text("utf-8", "replace").splitlines()
+        # Reading in text mode turns \r\n and \r into \n, the line ends the
+        # checks count; splitlines would also split at \x0b, \x0c and others.
+        return path.read_text("utf-8", "replace").split("\n")
     except OSError:
         return []
