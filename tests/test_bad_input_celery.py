@@ -180,6 +180,8 @@ def test_long_integer_lock_version_rejected(
         return
     assert outcome.status == 2
     assert outcome.err == _LONG_VERSION_ERROR
+    # Nothing is printed before the error, so no task list looks valid.
+    assert outcome.out == ""
 
 
 def test_long_integer_lock_field_rejected(project: Path, cli: Cli) -> None:

@@ -111,6 +111,8 @@ def _kept_from_skipped(
 
 
 def _list(index: TaskIndex, session: Session, lock_file: str, mode: str) -> int:
+    # Read first, so an invalid lock file stops the command before any output.
+    locked = read_lock(session.config.root / lock_file, lock_file)
     for name in sorted(index.names):
         task = index.named(name)[0]
         bind = " bind" if task.bind else ""
@@ -123,7 +125,6 @@ def _list(index: TaskIndex, session: Session, lock_file: str, mode: str) -> int:
         )
     for skipped in index.skipped:
         print(escape_line(f"{skipped.path}: skipped: {skipped.reason}"))
-    locked = read_lock(session.config.root / lock_file, lock_file)
     if locked is None:
         print(f"{len(index.names)} tasks; no lock file {lock_file} yet.")
         return 0
