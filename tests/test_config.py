@@ -285,3 +285,20 @@ def test_pyproject_table_in_other_file(cli: Cli, folder: Path) -> None:
         "without the [tool.crucible-checks] header (and [docs] for "
         "[tool.crucible-checks.docs])\n"
     )
+
+
+def test_cache_dir_of_other_files_rejected(cli: Cli, folder: Path) -> None:
+    (folder / "docs").mkdir()
+    (folder / "docs" / "index.md").write_text("# Home\n")
+    path = write_config(folder, 'cache-dir = "docs"\n')
+    outcome = cli("run")
+    assert outcome.status == 2
+    assert outcome.err == (
+        f"crucible-checks: error: {path} [tool.crucible-checks]: 'cache-dir' = "
+        "'docs' is a folder with other files; name a folder of its own, such as "
+        "'.crucible_checks_cache'\n"
+    )
+    write_config(folder, 'cache-dir = "build/cache"\n')
+    assert cli("run").status == 1
+    assert (folder / "build" / "cache" / "CACHEDIR.TAG").is_file()
+    assert cli("run").status == 1

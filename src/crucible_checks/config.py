@@ -145,7 +145,9 @@ def _set_key(config: Config, key: str, value: Any) -> None:
         if key == "file-source" and value not in FILE_SOURCES:
             raise ConfigError(choice_message(where, key, value, FILE_SOURCES))
         if key in ("cache-dir", "baseline"):
-            check_inside(config, key, value)
+            path = check_inside(config, key, value)
+            if key == "cache-dir":
+                _check_cache_folder(where, value, path)
         setattr(config, attribute, value)
     elif key in _BOOL_KEYS:
         if not isinstance(value, bool):
@@ -190,6 +192,18 @@ def path_inside(root: Path, where: str, value: str, fix: str) -> Path:
     if root not in path.parents:
         raise ConfigError(f"{where} is outside the project folder {root}; {fix}")
     return path
+
+
+def _check_cache_folder(where: str, value: str, path: Path) -> None:
+    """Raise unless ``path`` is free for the cache: missing, empty, or a cache
+    folder already (it has the CACHEDIR.TAG the cache writes)."""
+    if not path.is_dir() or (path / "CACHEDIR.TAG").is_file():
+        return
+    if any(path.iterdir()):
+        raise ConfigError(
+            f"{where}: 'cache-dir' = {value!r} is a folder with other files; name "
+            "a folder of its own, such as '.crucible_checks_cache'"
+        )
 
 
 def _check_roots(config: Config, roots: list[str]) -> None:
