@@ -244,3 +244,13 @@ def test_changed_since_rejects_options(
     assert outcome.status == 2
     assert "not a git revision" in outcome.err
     assert not (repository / "stolen.txt").exists()
+
+
+def test_fifo_named_not_read(tmp_path: Path) -> None:
+    touch(tmp_path / "a.md")
+    os.mkfifo(tmp_path / "pipe.md")
+    walker = Walker(tmp_path)
+    assert [file.relative for file in walker.walk([tmp_path])] == ["a.md"]
+    assert [(problem.relative, problem.reason) for problem in walker.problems] == [
+        ("pipe.md", "not a regular file (a FIFO, socket or device); exclude it")
+    ]

@@ -269,6 +269,14 @@ class Walker:
             found.append(
                 SourceFile(path, relative, file_stat.st_size, file_stat.st_mtime_ns)
             )
+        else:
+            # Reading a FIFO would wait for a writer, so it is named instead.
+            self.problems.append(
+                WalkProblem(
+                    relative,
+                    "not a regular file (a FIFO, socket or device); exclude it",
+                )
+            )
 
     def _is_excluded(
         self, name: str, relative: str, is_dir: bool, specs: _Specs
