@@ -77,7 +77,8 @@ def open_cache_file(path: Path) -> BinaryIO:
 _MAGIC = b"crucible-checks cache 1\n"
 _SIGNATURE_SIZE = 32
 _KEY_SIZE = 32
-#: Where the signing key lives, in place of the user's cache folder.
+#: The environment variable that names the key file, in place of the one in
+#: the user's cache folder.
 KEY_FILE_VARIABLE = "CRUCIBLE_CHECKS_KEY_FILE"
 
 

@@ -25,9 +25,10 @@ def escape_controls(text: str) -> str:
 
     The formats a person reads pass every message and source line through
     this, so text from a checked file cannot move the cursor or set the
-    terminal title. A line feed stays only before an indented line, as some
-    messages (PAR001) list details on indented lines of their own; any other
-    line feed, such as one in a task name, could start a forged finding line.
+    terminal title. A line feed stays only before an indented line, because
+    some messages (PAR001) list details on indented lines of their own. Any
+    other line feed, such as one in a task name, could start a forged finding
+    line, so it is escaped too.
     """
     escaped = _CONTROL.sub(_visible, text)
     return _BARE_LINE_FEED.sub("\\\\x0a", escaped)
