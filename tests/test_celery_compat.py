@@ -30,6 +30,8 @@ CASES = {
     "CEL011": ("def job(a, b=1): ...", "def job(a, b): ..."),
     "CEL015": ("def job(a, b): ...", "def job(a, *, b): ..."),
     "CEL016": ("def job(a, *, b): ...", "def job(a, b): ..."),
+    "CEL017": ("def job(a, b): ...", "def job(a, b, /): ..."),
+    "CEL018": ("def job(a, b, /): ...", "def job(a, b): ..."),
 }
 EXPECTED = {
     # code: (BACKWARD, FORWARD)
@@ -46,6 +48,8 @@ EXPECTED = {
     "CEL011": (True, False),
     "CEL015": (True, False),
     "CEL016": (False, True),
+    "CEL017": (True, False),
+    "CEL018": (False, True),
 }
 
 
@@ -670,7 +674,9 @@ def test_made_keyword_only_variants_reported(
     _project(tmp_path, before, "FULL")
     _lock(tmp_path, capsys)
     _project(tmp_path, after, "FULL")
-    assert _codes(capsys, tmp_path) == ["CEL015"]
+    # Without the '/', 'a' is no longer positional-only either.
+    also = ["CEL018"] if "/" in before else []
+    assert _codes(capsys, tmp_path) == ["CEL015", *also]
 
 
 def test_made_keyword_only_after_var_positional(
@@ -680,3 +686,65 @@ def test_made_keyword_only_after_var_positional(
     _lock(tmp_path, capsys)
     _project(tmp_path, "def kw(a, *rest, b=1): ...", "BACKWARD")
     assert _codes(capsys, tmp_path) == ["CEL015"]
+
+
+#: The middle and end of every CEL017 message under BACKWARD.
+MADE_POSITIONAL_ONLY = (
+    "(a, b) -> (a, b, /) breaks BACKWARD compatibility: the new worker no longer "
+    "takes it by keyword, so an old message that passes it by keyword raises "
+    "TypeError"
+)
+MADE_POSITIONAL_ONLY_SAFE = (
+    "keep it a parameter that takes keywords until old messages drain, then move "
+    "it before '/'"
+)
+
+
+def test_made_positional_only_by_call_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _kind_change_output(
+        tmp_path,
+        capsys,
+        "def kw(a, b): ...",
+        "def kw(a, b, /): ...",
+        "BACKWARD",
+        "kw.delay(1, b=2)",
+    )
+    assert out == [
+        "tasks.py:4:1: CEL017 task 'tasks.kw': parameter 'a' became positional-only "
+        f"{MADE_POSITIONAL_ONLY} (call sites checked, none passes it by keyword: "
+        f"producer.py:3); {MADE_POSITIONAL_ONLY_SAFE}",
+        "tasks.py:4:1: CEL017 task 'tasks.kw': parameter 'b' became positional-only "
+        f"{MADE_POSITIONAL_ONLY} (call sites that may pass it by keyword: "
+        f"producer.py:3); {MADE_POSITIONAL_ONLY_SAFE}",
+        "Found 2 findings (1 error, 1 warning).",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["FORWARD", "NONE"])
+def test_made_positional_only_not_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path, capsys, "def kw(a, b): ...", "def kw(a, b, /): ...", mode
+    )
+    assert out == ["All checks passed!"]
+
+
+@pytest.mark.parametrize("mode", ["FORWARD", "FULL"])
+def test_no_longer_positional_only_keyword_call_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    out = _kind_change_output(
+        tmp_path, capsys, "def kw(a, /): ...", "def kw(a): ...", mode, "kw.delay(a=1)"
+    )
+    assert out == [
+        "tasks.py:4:1: CEL018 task 'tasks.kw': parameter 'a' was positional-only "
+        f"and now takes keywords too (a, /) -> (a) breaks {mode} compatibility: old "
+        "workers take it only by position, so they reject a new message that "
+        "passes it by keyword (call sites that may pass it by keyword: "
+        "producer.py:3); pass it by position until every worker runs the new "
+        "code, or deploy the workers before the producers that pass it by keyword",
+        "Found 1 finding (1 error).",
+    ]

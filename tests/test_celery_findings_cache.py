@@ -133,7 +133,7 @@ def test_warm_run_matches_cold_run(
     cold = _run(capsys, root, "--no-cache")
     assert cold == EXPECTED
     assert _run(capsys, root) == cold
-    assert len(_stored(root)) == 23
+    assert len(_stored(root)) == 24
     assert _run(capsys, root) == cold
     with (root / "proj" / "tasks.py").open("a") as handle:
         handle.write("# A comment changes no task.\n")

@@ -82,6 +82,8 @@ def test_deferred_checks_in_code_order() -> None:
         *(f"CEL{number:03d}" for number in range(1, 12)),
         "CEL015",
         "CEL016",
+        "CEL017",
+        "CEL018",
         "CEL012",
         "CEL013",
         "CEL101",

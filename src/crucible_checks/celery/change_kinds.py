@@ -135,6 +135,24 @@ CHANGE_KINDS = {
             "old workers take it only by keyword, so they reject a new message "
             "that passes it by position",
         ),
+        ChangeKind(
+            "CEL017",
+            "parameter-made-positional-only",
+            "A task parameter became positional-only (before '/').",
+            True,
+            False,
+            "the new worker no longer takes it by keyword, so an old message "
+            "that passes it by keyword raises TypeError",
+        ),
+        ChangeKind(
+            "CEL018",
+            "parameter-no-longer-positional-only",
+            "A positional-only task parameter may now be passed by keyword.",
+            False,
+            True,
+            "old workers take it only by position, so they reject a new message "
+            "that passes it by keyword",
+        ),
     )
 }
 

@@ -16,6 +16,8 @@ from crucible_checks.celery.change_kinds import CHANGE_KINDS, reported
 from crucible_checks.celery.lock import LockedTask, locked_from_task
 from crucible_checks.celery.model import (
     KEYWORD_ONLY,
+    POSITIONAL,
+    POSITIONAL_ONLY,
     VAR_KEYWORD,
     VAR_POSITIONAL,
     Parameter,
@@ -137,9 +139,9 @@ def _absorbed(parameter: Parameter, new: Signature) -> bool:
 
 def _kind_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
     """Report parameters that turned from positional into keyword-only (CEL015)
-    or back (CEL016), with positions counted from 1 as in `_moves_detail`."""
-    # NOTE: a change between positional-only and positional-or-keyword is not
-    # reported, although it breaks messages that pass the parameter by keyword.
+    or back (CEL016), with positions counted from 1 as in `_moves_detail`, and
+    parameters that became positional-only (CEL017) or stopped being so
+    (CEL018)."""
     before = old.signature
     after = new.signature
     for parameter in after.parameters:
@@ -160,6 +162,15 @@ def _kind_changes(old: LockedTask, new: LockedTask) -> Iterator[Change]:
                 f"positional (position {position})"
             )
             yield Change("CEL016", new.name, detail, old, new, parameter.name)
+        elif previous.kind == POSITIONAL and parameter.kind == POSITIONAL_ONLY:
+            detail = f"parameter {parameter.name!r} became positional-only"
+            yield Change("CEL017", new.name, detail, old, new, parameter.name)
+        elif previous.kind == POSITIONAL_ONLY and parameter.kind == POSITIONAL:
+            detail = (
+                f"parameter {parameter.name!r} was positional-only and now takes "
+                "keywords too"
+            )
+            yield Change("CEL018", new.name, detail, old, new, parameter.name)
 
 
 def positional_index(signature: Signature, name: str) -> int:

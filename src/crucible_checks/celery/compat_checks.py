@@ -12,6 +12,8 @@ from crucible_checks.celery.rules import (
     OPTIONAL_PARAMETER_ADDED,
     PARAMETER_MADE_KEYWORD_ONLY,
     PARAMETER_MADE_POSITIONAL,
+    PARAMETER_MADE_POSITIONAL_ONLY,
+    PARAMETER_NO_LONGER_POSITIONAL_ONLY,
     PARAMETER_REMOVED,
     PARAMETER_RENAMED,
     PARAMETERS_REORDERED,
@@ -111,3 +113,11 @@ class ParameterMadeKeywordOnly(CompatibilityCheck):
 
 class ParameterMadePositional(CompatibilityCheck):
     info = PARAMETER_MADE_POSITIONAL
+
+
+class ParameterMadePositionalOnly(CompatibilityCheck):
+    info = PARAMETER_MADE_POSITIONAL_ONLY
+
+
+class ParameterNoLongerPositionalOnly(CompatibilityCheck):
+    info = PARAMETER_NO_LONGER_POSITIONAL_ONLY

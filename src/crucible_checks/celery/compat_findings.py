@@ -113,6 +113,8 @@ def _severity(change: Change, index: TaskIndex) -> tuple[Severity, str]:
         return _grade_rename(change, _task_calls(change, index))
     if change.code in ("CEL015", "CEL016"):
         return _grade_kind_change(change, _task_calls(change, index))
+    if change.code in ("CEL017", "CEL018"):
+        return _grade_by_keyword(change, _task_calls(change, index))
     return Severity.ERROR, ""
 
 
@@ -155,6 +157,25 @@ def _grade_kind_change(change: Change, calls: list[CallSite]) -> tuple[Severity,
     return (
         Severity.WARNING,
         f" (call sites checked, none passes it by position: {where})",
+    )
+
+
+def _grade_by_keyword(change: Change, calls: list[CallSite]) -> tuple[Severity, str]:
+    """Grade a change to or from positional-only: an error where a call site
+    may pass the parameter by keyword, else a warning that names the call
+    sites checked."""
+    by_keyword = [
+        call
+        for call in calls
+        if call.keywords is None or change.parameter in call.keywords
+    ]
+    if by_keyword:
+        where = ", ".join(f"{c.path}:{c.line}" for c in by_keyword)
+        return Severity.ERROR, f" (call sites that may pass it by keyword: {where})"
+    where = ", ".join(f"{c.path}:{c.line}" for c in calls) or "none found"
+    return (
+        Severity.WARNING,
+        f" (call sites checked, none passes it by keyword: {where})",
     )
 
 

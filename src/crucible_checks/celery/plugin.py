@@ -55,6 +55,14 @@ def crucible_checks_checks() -> list[Check]:
         DeferredCheck(
             rules.PARAMETER_MADE_POSITIONAL, f"{_COMPAT}:ParameterMadePositional"
         ),
+        DeferredCheck(
+            rules.PARAMETER_MADE_POSITIONAL_ONLY,
+            f"{_COMPAT}:ParameterMadePositionalOnly",
+        ),
+        DeferredCheck(
+            rules.PARAMETER_NO_LONGER_POSITIONAL_ONLY,
+            f"{_COMPAT}:ParameterNoLongerPositionalOnly",
+        ),
         DeferredCheck(rules.DUPLICATE, f"{_INDEX}:DuplicateTaskName"),
         DeferredCheck(rules.SKIPPED, f"{_INDEX}:PythonFileSkipped"),
         DeferredCheck(rules.CALL_MISMATCH, f"{_CALLS}:TaskCallMismatch"),

@@ -35,7 +35,7 @@ def info(
     )
 
 
-# Compatibility with the task lock (CEL001-CEL011, CEL015 and CEL016).
+# Compatibility with the task lock (CEL001-CEL011 and CEL015-CEL018).
 
 SAFE_WAY = {
     "CEL001": "keep the old name registered (name='{task}') until queued messages "
@@ -57,6 +57,10 @@ SAFE_WAY = {
     "omit it, until old messages drain, then make it keyword-only",
     "CEL016": "pass it by keyword until every worker runs the new code, or deploy "
     "the workers before the producers that pass it by position",
+    "CEL017": "keep it a parameter that takes keywords until old messages drain, "
+    "then move it before '/'",
+    "CEL018": "pass it by position until every worker runs the new code, or deploy "
+    "the workers before the producers that pass it by keyword",
 }
 
 
@@ -142,6 +146,18 @@ EXAMPLES = {
         "evaluate_code.delay(1, src, lang='rust')  # until every worker runs the "
         "new code",
     ),
+    "CEL017": (
+        "# locked: (eval_id, code)\n"
+        "def evaluate_code(eval_id, code, /): ...\n"
+        "# an old message evaluate_code.delay(1, code=src) raises TypeError",
+        "def evaluate_code(eval_id, code): ...  # until old messages drain",
+    ),
+    "CEL018": (
+        "# locked: (eval_id, code, /)\n"
+        "def evaluate_code(eval_id, code): ...\n"
+        "evaluate_code.delay(1, code=src)  # an old worker raises TypeError",
+        "evaluate_code.delay(1, src)  # until every worker runs the new code",
+    ),
 }
 
 
@@ -158,6 +174,8 @@ OPTIONAL_PARAMETER_ADDED = _info("CEL010")
 DEFAULT_REMOVED = _info("CEL011")
 PARAMETER_MADE_KEYWORD_ONLY = _info("CEL015")
 PARAMETER_MADE_POSITIONAL = _info("CEL016")
+PARAMETER_MADE_POSITIONAL_ONLY = _info("CEL017")
+PARAMETER_NO_LONGER_POSITIONAL_ONLY = _info("CEL018")
 
 # The task index itself.
 
