@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
+import io
 import json
-import re
 import sys
+import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,11 +94,11 @@ class Project:
             return None
         encoding = "utf-8"
         if file.relative.endswith(_PYTHON_SUFFIXES):
-            declared = _declared_encoding(data)
-            if declared is None:
-                self._problem(file, _unknown_encoding(data))
+            try:
+                encoding = _declared_encoding(data)
+            except ValueError as error:
+                self._problem(file, str(error))
                 return None
-            encoding = declared
         try:
             return data.decode(encoding)
         except UnicodeDecodeError as error:
@@ -171,28 +171,31 @@ def _relative(root: Path, path: Path) -> str:
 
 
 _PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
-#: A Python encoding declaration (PEP 263), on one of the first two lines.
-_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 
 
-def _declared_encoding(data: bytes) -> str | None:
-    """Return the codec a Python file's first two lines name, "utf-8" when
-    they name none, or None when the name is not a known codec."""
-    head = data[:512]
-    if b"coding" not in head:
-        return "utf-8"
-    first_two = b"\n".join(head.split(b"\n", 2)[:2])
-    match = _CODING.search(first_two)
-    if match is None:
-        return "utf-8"
+def _declared_encoding(data: bytes) -> str:
+    """Return the codec a Python file declares on its first two lines (PEP
+    263), as Python's own tokenizer reads it, or "utf-8" when it declares none.
+
+    Raise ValueError, with what to do, for a declaration Python rejects.
+    """
     try:
-        return codecs.lookup(match.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
-        return None
-
-
-def _unknown_encoding(data: bytes) -> str:
-    first_two = b"\n".join(data[:512].split(b"\n", 2)[:2])
-    match = _CODING.search(first_two)
-    name = match.group(1).decode("ascii", "replace") if match else "?"
-    return f"unknown encoding {name!r} declared; declare utf-8 or a codec Python knows"
+        encoding, _lines = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        message = error.msg or ""
+        if message.startswith("unknown encoding"):
+            name = message.rpartition(": ")[2]
+            raise ValueError(
+                f"unknown encoding {name!r} declared; declare utf-8 or a codec "
+                "Python knows"
+            ) from error
+        if message.startswith("encoding problem"):
+            raise ValueError(
+                "a byte-order mark and a declared encoding other than utf-8; "
+                "remove one of them"
+            ) from error
+        # No declaration, and a first line that is not UTF-8: decoding as
+        # UTF-8 reports where.
+        return "utf-8"
+    # The byte-order mark stays, as in every other file.
+    return "utf-8" if encoding == "utf-8-sig" else encoding
