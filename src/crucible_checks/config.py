@@ -35,8 +35,6 @@ _BOOL_KEYS = ("respect-gitignore",)
 _TABLE_KEYS = ("per-file-ignores", "checks")
 TOP_LEVEL_KEYS = _LIST_KEYS + _STRING_KEYS + _BOOL_KEYS + _TABLE_KEYS
 FILE_SOURCES = ("worktree", "git")
-#: Some Windows editors start a UTF-8 file with this byte-order mark.
-_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -237,8 +235,9 @@ def _table(where: str, key: str, value: Any) -> dict[str, Any]:
 
 def _load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, ignoring a UTF-8 byte-order mark at its start."""
-    data = path.read_bytes().removeprefix(_UTF8_BOM)
-    document: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+    # The utf-8-sig codec drops the byte-order mark that some Windows
+    # editors write at the start of a UTF-8 file.
+    document: dict[str, Any] = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     return document
 
 
