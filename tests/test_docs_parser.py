@@ -132,7 +132,8 @@ def test_front_matter_error_column_in_characters() -> None:
 
 def test_front_matter_control_character() -> None:
     record = parse_page('---\na: b\nc: "\x01"\n---\n')
-    # libyaml says "control characters", the pure-Python loader "special".
+    # The message ends "control characters" with libyaml and "special"
+    # with the pure-Python loader.
     error = record.front_matter_error or ""
     assert error.startswith("YAML error: unacceptable character #x0001: ")
     assert (record.front_matter_error_line, record.front_matter_error_column) == (3, 5)

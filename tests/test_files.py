@@ -113,7 +113,7 @@ def test_cache_hit_by_stat_then_hash(tmp_path: Path) -> None:
     assert (tmp_path / "cache" / "CACHEDIR.TAG").is_file()
 
 
-def test_cache_reads_and_writes_only_the_shards_it_uses(tmp_path: Path) -> None:
+def test_cache_loads_used_shards_only(tmp_path: Path) -> None:
     for name in ("a.md", "b.md"):
         touch(tmp_path / name, f"{name}\n")
     first, second = Walker(tmp_path).walk([tmp_path])

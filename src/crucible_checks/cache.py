@@ -164,9 +164,8 @@ def _signing_key() -> bytes:
 def _key_path() -> Path | None:
     """Return where the key lives, or None when there is no safe place.
 
-    A relative path would put the key inside the project being checked,
-    where a cloned repository could bring its own, so it is ignored, as the
-    XDG specification asks of a relative XDG_CACHE_HOME.
+    A relative path could put the key inside the project being checked,
+    where a cloned repository could bring its own key, so it is ignored.
     """
     explicit = os.environ.get(KEY_FILE_VARIABLE, "")
     if explicit:
@@ -200,7 +199,8 @@ def _create_key_file(path: Path) -> None:
 
 
 def _read_key(path: Path) -> bytes:
-    """Return the key in ``path``; raise OSError or ValueError if it holds none."""
+    """Return the key in ``path``, or raise OSError or ValueError when the
+    file is not a key."""
     with open_cache_file(path) as file:
         key = file.read(_KEY_SIZE + 1)
     if len(key) != _KEY_SIZE:
